@@ -1,0 +1,46 @@
+"""ARN parsing: `arn:partition:service:region:account:resource`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+
+@dataclass(frozen=True)
+class Arn:
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+    @property
+    def resource_type(self) -> str:
+        """`function` of `function:name`, `` for S3 and SQS (their resource is the name)."""
+        for sep in (":", "/"):
+            if sep in self.resource:
+                return self.resource.split(sep, 1)[0]
+        return ""
+
+
+def parse_arn(value: Any) -> Optional[Arn]:
+    if not isinstance(value, str) or not value.startswith("arn:"):
+        return None
+    parts = value.split(":", 5)
+    if len(parts) != 6 or not parts[1] or not parts[2]:
+        return None
+    return Arn(parts[1], parts[2], parts[3], parts[4], parts[5])
+
+
+def is_service_arn(value: Any, service: str) -> bool:
+    arn = parse_arn(value)
+    return arn is not None and arn.service == service and bool(arn.resource)
+
+
+def s3_bucket_and_key(value: Any) -> Optional[tuple]:
+    """`arn:aws:s3:::bucket/key/prefix*` -> ("bucket", "key/prefix*"); ("bucket", None) for a bucket ARN."""
+    arn = parse_arn(value)
+    if arn is None or arn.service != "s3":
+        return None
+    bucket, sep, key = arn.resource.partition("/")
+    return bucket, (key if sep else None)

@@ -1,0 +1,182 @@
+"""The stack graph: every resource of one analysis, indexed once, shared by all stack rules.
+
+Built once per `AnalyzeStack` call (see `analysis_scope`), in O(n) over resources plus their
+edges. Links come first from what preview already knows - `dependencies`, `property_dependencies`,
+`parent`, `provider` - and only then from ARN / name / ID values, and only when those are known.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from .props import UNKNOWN, get, plain
+
+# Properties whose known string values identify a resource (for linking by value).
+IDENTITY_PROPS = ("arn", "id", "name", "bucket", "invokeArn", "executionArn", "apiEndpoint", "qualifiedArn", "url")
+
+
+@dataclass
+class Node:
+    type: str
+    urn: str
+    name: str
+    props: Dict[str, Any]
+    parent: Optional[str] = None
+    provider: Optional[str] = None
+    dependencies: Tuple[str, ...] = ()
+    property_dependencies: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+
+    def get(self, path: Any, default: Any = None) -> Any:
+        return get(self.props, path, default)
+
+
+class StackGraph:
+    def __init__(self, nodes: Iterable[Node]) -> None:
+        self.nodes: Dict[str, Node] = {}
+        self._by_type: Dict[str, List[Node]] = defaultdict(list)
+        for node in nodes:
+            self.nodes[node.urn] = node
+            self._by_type[node.type].append(node)
+        self._dependents: Optional[Dict[str, List[Node]]] = None
+        self._by_value: Optional[Dict[str, List[Node]]] = None
+
+    # -- building -------------------------------------------------------------------------------
+
+    @classmethod
+    def from_policy_resources(cls, resources: Sequence[Any]) -> "StackGraph":
+        """From `pulumi_policy.PolicyResource` objects (what `StackValidationArgs` holds)."""
+        nodes = []
+        for r in resources:
+            provider = getattr(r, "provider", None)
+            parent = getattr(r, "parent", None)
+            nodes.append(
+                Node(
+                    type=r.resource_type,
+                    urn=r.urn,
+                    name=r.name,
+                    props=plain(r.props),
+                    parent=parent.urn if parent is not None else (getattr(r.opts, "parent", None) or None),
+                    provider=provider.urn if provider is not None else None,
+                    dependencies=tuple(d.urn for d in (r.dependencies or [])),
+                    property_dependencies={
+                        k: tuple(d.urn for d in v) for k, v in (r.property_dependencies or {}).items()
+                    },
+                )
+            )
+        return cls(nodes)
+
+    # -- questions ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.nodes.values())
+
+    def get(self, urn: Optional[str]) -> Optional[Node]:
+        return self.nodes.get(urn) if urn else None
+
+    def of_type(self, *types: str) -> List[Node]:
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        out: List[Node] = []
+        for t in types:
+            out.extend(self._by_type.get(t, ()))
+        return out
+
+    def depends_on(self, node: Node, target_urn: str) -> bool:
+        """`node` waits for `target_urn`: an explicit dependency or a property dependency."""
+        if target_urn in node.dependencies:
+            return True
+        return any(target_urn in urns for urns in node.property_dependencies.values())
+
+    def referenced_by_property(self, node: Node, prop: str, *types: str) -> List[Node]:
+        """Resources that `node`'s top-level property `prop` was computed from (preview-safe)."""
+        found = []
+        for urn in node.property_dependencies.get(prop, ()):
+            target = self.nodes.get(urn)
+            if target is not None and (not types or target.type in types):
+                found.append(target)
+        return found
+
+    def dependents(self, urn: str, *types: str) -> List[Node]:
+        """Resources that depend on `urn` (explicitly or through a property)."""
+        if self._dependents is None:
+            index: Dict[str, List[Node]] = defaultdict(list)
+            for node in self.nodes.values():
+                seen = set(node.dependencies)
+                for urns in node.property_dependencies.values():
+                    seen.update(urns)
+                for target in seen:
+                    index[target].append(node)
+            self._dependents = index
+        nodes = self._dependents.get(urn, [])
+        return [n for n in nodes if not types or n.type in types]
+
+    def find_by_value(self, value: Any, *types: str) -> List[Node]:
+        """Resources whose known identity property (arn, id, name, ...) equals `value`."""
+        if not isinstance(value, str) or not value:
+            return []
+        if self._by_value is None:
+            index: Dict[str, List[Node]] = defaultdict(list)
+            for node in self.nodes.values():
+                for prop in IDENTITY_PROPS:
+                    v = node.props.get(prop) if isinstance(node.props, dict) else None
+                    if isinstance(v, str) and v:
+                        index[v].append(node)
+            self._by_value = index
+        return [n for n in self._by_value.get(value, []) if not types or n.type in types]
+
+    def resolve(self, holder: Node, prop: str, value: Any, *types: str) -> List[Node]:
+        """The resources a reference points to: by its known value, else through the property's
+        dependencies (which preview knows). `prop` is the top-level property holding the value."""
+        if value is not UNKNOWN and isinstance(value, str):
+            found = self.find_by_value(value, *types)
+            if found:
+                return found
+            # a known value (e.g. an ARN) can also be an ARN whose last part names the resource
+            tail = value.rsplit(":", 1)[-1] if value.startswith("arn:") else None
+            if tail:
+                found = self.find_by_value(tail, *types)
+                if found:
+                    return found
+        return self.referenced_by_property(holder, prop, *types)
+
+
+# -- one graph per analysis -------------------------------------------------------------------
+
+_local = threading.local()
+BUILD_COUNT = [0]  # how many graphs were built in this process (tests prove "once per analysis")
+
+
+@contextmanager
+def analysis_scope() -> Iterator[None]:
+    """Within this scope every stack rule shares one graph (one `AnalyzeStack` call)."""
+    previous = getattr(_local, "cache", None)
+    _local.cache = {}
+    try:
+        yield
+    finally:
+        _local.cache = previous
+
+
+def graph_for(args: Any) -> StackGraph:
+    cache = getattr(_local, "cache", None)
+    if cache is not None and "graph" in cache:
+        return cache["graph"]
+    graph = StackGraph.from_policy_resources(args.resources)
+    BUILD_COUNT[0] += 1
+    if cache is not None:
+        cache["graph"] = graph
+    return graph
+
+
+def use_graph(graph: StackGraph) -> None:
+    """Make `graph` the one shared in the current analysis scope (for the offline evaluator)."""
+    cache = getattr(_local, "cache", None)
+    if cache is not None:
+        cache["graph"] = graph

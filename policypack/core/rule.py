@@ -1,0 +1,261 @@
+"""How a rule is declared: one function plus its metadata, turned into a `pulumi_policy` policy.
+
+    @resource_rule(name="aws-...", description=..., resource_types=[FUNCTION], ...)
+    def check(resource: Resource, config: Config) -> Iterator[str]:
+        yield "message naming the property, the offending value and what to do"
+
+The decorator returns a real `ResourceValidationPolicy` (or `StackValidationPolicy`) that carries
+all metadata on itself (no parallel table), the resource types it applies to as data, the config
+defaults, and the raw `check` function for direct tests. The policy never raises: a bug in a check
+is written to stderr (the engine logs plugin stderr) instead of breaking the user's preview.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, Sequence, Tuple, Union
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from .props import plain
+
+MANDATORY = EnforcementLevel.MANDATORY
+ADVISORY = EnforcementLevel.ADVISORY
+
+LOW, MEDIUM, HIGH, CRITICAL = Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL
+
+Config = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What a resource rule sees: plain properties (unknowns are `UNKNOWN`) and identity."""
+
+    type: str
+    name: str
+    urn: str
+    props: Dict[str, Any]
+    provider_props: Optional[Dict[str, Any]] = None  # the explicit provider's properties, if any
+
+
+@dataclass(frozen=True)
+class StackViolation:
+    urn: Optional[str]
+    message: str
+
+
+def _schema(options: Optional[Mapping[str, Mapping[str, Any]]]) -> Optional[PolicyConfigSchema]:
+    if not options:
+        return None
+    return PolicyConfigSchema(properties={k: dict(v) for k, v in options.items()})
+
+
+def _defaults(options: Optional[Mapping[str, Mapping[str, Any]]]) -> Dict[str, Any]:
+    return {k: v["default"] for k, v in (options or {}).items() if "default" in v}
+
+
+def merged_config(defaults: Mapping[str, Any], configured: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    merged = dict(defaults)
+    for key, value in dict(configured or {}).items():
+        if value is not None:
+            merged[key] = plain(value)
+    return merged
+
+
+def _log_rule_error(name: str, where: str) -> None:
+    sys.stderr.write(
+        f"policy {name!r} failed on {where} and was skipped for it; please report this:\n"
+        + traceback.format_exc()
+    )
+    sys.stderr.flush()
+
+
+class PackResourcePolicy(ResourceValidationPolicy):
+    """A resource policy of this pack: metadata, applicable types and a pure `check`."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        description: str,
+        check: Callable[[Resource, Config], Iterable[str]],
+        resource_types: Sequence[str],
+        enforcement_level: EnforcementLevel,
+        severity: Severity,
+        remediation_steps: str,
+        url: str,
+        config_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
+        tags: Optional[Sequence[str]] = None,
+    ) -> None:
+        super().__init__(
+            name=name,
+            description=description,
+            enforcement_level=enforcement_level,
+            config_schema=_schema(config_options),
+            severity=severity,
+            tags=list(tags or []),
+            remediation_steps=remediation_steps,
+            url=url,
+        )
+        self.check = check
+        self.resource_types: Tuple[str, ...] = tuple(resource_types)
+        self.config_defaults: Dict[str, Any] = _defaults(config_options)
+        self.kind = "resource"
+
+    def applies_to(self, resource_type: str) -> bool:
+        return resource_type in self.resource_types
+
+    def messages(self, resource: Resource, configured: Optional[Mapping[str, Any]] = None) -> Iterator[str]:
+        """Run the check on a plain resource; shared by the gRPC path and the offline scanner."""
+        if not self.applies_to(resource.type):
+            return
+        config = merged_config(self.config_defaults, configured)
+        try:
+            for message in self.check(resource, config):
+                if message:
+                    yield str(message)
+        except Exception:  # never break a preview: see the module docstring
+            _log_rule_error(self.name, resource.urn or resource.type)
+
+    def validate(self, args: ResourceValidationArgs, report_violation) -> None:
+        if not self.applies_to(args.resource_type):
+            return None
+        resource = resource_from_args(args)
+        for message in self.messages(resource, args.get_config()):
+            report_violation(message, None)
+        return None
+
+
+class PackStackPolicy(StackValidationPolicy):
+    """A stack policy of this pack: metadata and a pure `check` over the shared stack graph."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        description: str,
+        check: Callable[[Any, Config], Iterable[StackViolation]],
+        resource_types: Sequence[str],
+        enforcement_level: EnforcementLevel,
+        severity: Severity,
+        remediation_steps: str,
+        url: str,
+        config_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
+        tags: Optional[Sequence[str]] = None,
+    ) -> None:
+        super().__init__(
+            name=name,
+            description=description,
+            enforcement_level=enforcement_level,
+            config_schema=_schema(config_options),
+            severity=severity,
+            tags=list(tags or []),
+            remediation_steps=remediation_steps,
+            url=url,
+        )
+        self.check = check
+        # The types whose presence makes this rule worth running (documentation and fast skipping).
+        self.resource_types: Tuple[str, ...] = tuple(resource_types)
+        self.config_defaults: Dict[str, Any] = _defaults(config_options)
+        self.kind = "stack"
+
+    def violations(self, graph: Any, configured: Optional[Mapping[str, Any]] = None) -> Iterator[StackViolation]:
+        config = merged_config(self.config_defaults, configured)
+        try:
+            for violation in self.check(graph, config):
+                if violation and violation.message:
+                    yield violation
+        except Exception:
+            _log_rule_error(self.name, "the stack")
+
+    def validate(self, args: StackValidationArgs, report_violation) -> None:
+        from .graph import graph_for  # local: graph imports rule types
+
+        graph = graph_for(args)
+        for violation in self.violations(graph, args.get_config()):
+            report_violation(violation.message, violation.urn or None)
+        return None
+
+
+def resource_from_args(args: ResourceValidationArgs) -> Resource:
+    provider_props = None
+    if args.provider is not None:
+        provider_props = plain(args.provider.props)
+    return Resource(
+        type=args.resource_type,
+        name=args.name,
+        urn=args.urn,
+        props=plain(args.props),
+        provider_props=provider_props,
+    )
+
+
+def resource_rule(
+    *,
+    name: str,
+    description: str,
+    resource_types: Sequence[str],
+    enforcement_level: EnforcementLevel,
+    severity: Severity,
+    remediation_steps: str,
+    url: str,
+    config_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
+    tags: Optional[Sequence[str]] = None,
+) -> Callable[[Callable[[Resource, Config], Iterable[str]]], PackResourcePolicy]:
+    def wrap(check: Callable[[Resource, Config], Iterable[str]]) -> PackResourcePolicy:
+        return PackResourcePolicy(
+            name=name,
+            description=description,
+            check=check,
+            resource_types=resource_types,
+            enforcement_level=enforcement_level,
+            severity=severity,
+            remediation_steps=remediation_steps,
+            url=url,
+            config_options=config_options,
+            tags=tags,
+        )
+
+    return wrap
+
+
+def stack_rule(
+    *,
+    name: str,
+    description: str,
+    resource_types: Sequence[str],
+    enforcement_level: EnforcementLevel,
+    severity: Severity,
+    remediation_steps: str,
+    url: str,
+    config_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
+    tags: Optional[Sequence[str]] = None,
+) -> Callable[[Callable[[Any, Config], Iterable[StackViolation]]], PackStackPolicy]:
+    def wrap(check: Callable[[Any, Config], Iterable[StackViolation]]) -> PackStackPolicy:
+        return PackStackPolicy(
+            name=name,
+            description=description,
+            check=check,
+            resource_types=resource_types,
+            enforcement_level=enforcement_level,
+            severity=severity,
+            remediation_steps=remediation_steps,
+            url=url,
+            config_options=config_options,
+            tags=tags,
+        )
+
+    return wrap
+
+
+PackPolicy = Union[PackResourcePolicy, PackStackPolicy]

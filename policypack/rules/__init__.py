@@ -1,0 +1,1 @@
+"""Resource rules, one module per service; each exports POLICIES."""

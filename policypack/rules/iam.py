@@ -1,0 +1,3 @@
+"""Rules for this service (being written)."""
+
+POLICIES: list = []

@@ -1,0 +1,1 @@
+"""Stack rules over the shared stack graph; each module exports POLICIES."""

@@ -1,0 +1,3 @@
+"""Stack rules (being written)."""
+
+POLICIES: list = []

@@ -1,0 +1,195 @@
+"""Run policies exactly as `pulumi_policy` runs them, in-process and fast.
+
+The harness builds the SDK's own servicer (`pulumi_policy.policy._PolicyAnalyzerServicer`) with
+the given policies and calls its `Analyze` / `AnalyzeStack` with real protobuf requests. So each
+rule meets what it meets in a preview: the unknown-checking proxy, secrets unwrapped, every
+number a float, policy config as JSON, `UnknownValueError` turned into the "can't run during
+preview" note, the description prefixed to each message.
+
+    violations = analyze(policy, "aws:lambda/function:Function", {"runtime": "python3.9"})
+    assert violations == [Violation("aws-lambda-...", "mandatory", "message...", urn)]
+
+Values: `UNKNOWN_STRING` etc. mark preview unknowns; `secret(v)` wraps a value as the engine
+sends a secret.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+
+from google.protobuf import json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2
+from pulumi_policy import EnforcementLevel
+from pulumi_policy.policy import _PolicyAnalyzerServicer
+from pulumi_policy.proxy import (
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
+)
+
+from policypack import PACK_NAME
+from policypack.core.graph import analysis_scope
+
+UNKNOWN_STRING = UNKNOWN_STRING_VALUE
+UNKNOWN_NUMBER = UNKNOWN_NUMBER_VALUE
+UNKNOWN_BOOL = UNKNOWN_BOOLEAN_VALUE
+UNKNOWN_ARRAY = UNKNOWN_ARRAY_VALUE
+UNKNOWN_OBJECT = UNKNOWN_OBJECT_VALUE
+
+SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+
+LEVELS = {
+    analyzer_pb2.ADVISORY: "advisory",
+    analyzer_pb2.MANDATORY: "mandatory",
+    analyzer_pb2.REMEDIATE: "remediate",
+    analyzer_pb2.DISABLED: "disabled",
+}
+LEVEL_VALUES = {v: k for k, v in LEVELS.items()}
+
+
+def secret(value: Any) -> Dict[str, Any]:
+    """A value as the engine sends a secret (the SDK unwraps it before the policy sees it)."""
+    return {**SECRET_SIG, "value": value}
+
+
+@dataclass(frozen=True)
+class Violation:
+    policy: str
+    level: str
+    message: str  # the rule's own message (the description prefix removed)
+    urn: str = ""
+
+
+def urn_of(resource_type: str, name: str, project: str = "proj", stack: str = "dev") -> str:
+    return f"urn:pulumi:{stack}::{project}::{resource_type}::{name}"
+
+
+def to_struct(props: Mapping[str, Any]) -> struct_pb2.Struct:
+    s = struct_pb2.Struct()
+    s.update(_jsonable(dict(props)))
+    return s
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _servicer(policies: Sequence[Any], config: Optional[Mapping[str, Any]] = None) -> _PolicyAnalyzerServicer:
+    servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.0.1", list(policies), EnforcementLevel.ADVISORY)
+    if config:
+        servicer.Configure(configure_request(config), None)
+    return servicer
+
+
+def configure_request(config: Mapping[str, Any]) -> analyzer_pb2.ConfigureAnalyzerRequest:
+    """A `--policy-pack-config` document -> ConfigureAnalyzerRequest (as the CLI builds it)."""
+    request = analyzer_pb2.ConfigureAnalyzerRequest()
+    for name, value in config.items():
+        policy_config = analyzer_pb2.PolicyConfig()
+        if isinstance(value, str):
+            policy_config.enforcementLevel = LEVEL_VALUES[value]
+        else:
+            value = dict(value)
+            level = value.pop("enforcementLevel", None)
+            if level is not None:
+                policy_config.enforcementLevel = LEVEL_VALUES[level]
+            else:
+                policy_config.enforcementLevel = analyzer_pb2.ADVISORY  # overwritten below if known
+            policy_config.properties.update(_jsonable(value))
+        request.policyConfig[name].CopyFrom(policy_config)
+    return request
+
+
+def _violations(response: analyzer_pb2.AnalyzeResponse) -> List[Violation]:
+    out = []
+    for d in response.diagnostics:
+        message = d.message
+        if d.description and message.startswith(d.description):
+            message = message[len(d.description):].lstrip("\n")
+        out.append(Violation(d.policyName, LEVELS.get(d.enforcementLevel, str(d.enforcementLevel)), message, d.urn))
+    return out
+
+
+def analyze(
+    policies: Any,
+    resource_type: str,
+    props: Mapping[str, Any],
+    *,
+    name: str = "res",
+    config: Optional[Mapping[str, Any]] = None,
+    provider: Optional[Mapping[str, Any]] = None,
+) -> List[Violation]:
+    """Run resource policies on one resource through the SDK's `Analyze`."""
+    policies = policies if isinstance(policies, (list, tuple)) else [policies]
+    config = _with_levels(policies, config)
+    request = analyzer_pb2.AnalyzeRequest(
+        type=resource_type, urn=urn_of(resource_type, name), name=name, properties=to_struct(props)
+    )
+    if provider is not None:
+        request.provider.CopyFrom(
+            analyzer_pb2.AnalyzerProviderResource(
+                type="pulumi:providers:aws", urn=urn_of("pulumi:providers:aws", "prov"), name="prov",
+                properties=to_struct(provider),
+            )
+        )
+    return _violations(_servicer(policies, config).Analyze(request, None))
+
+
+@dataclass
+class StackResource:
+    type: str
+    name: str
+    props: Dict[str, Any]
+    dependencies: Sequence[str] = ()
+    property_dependencies: Mapping[str, Sequence[str]] = None  # type: ignore[assignment]
+    parent: str = ""
+    urn: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.urn:
+            self.urn = urn_of(self.type, self.name)
+
+
+def stack_request(resources: Iterable[StackResource]) -> analyzer_pb2.AnalyzeStackRequest:
+    request = analyzer_pb2.AnalyzeStackRequest()
+    for r in resources:
+        ar = analyzer_pb2.AnalyzerResource(
+            type=r.type, urn=r.urn, name=r.name, properties=to_struct(r.props),
+            dependencies=list(r.dependencies), parent=r.parent,
+        )
+        for key, urns in (r.property_dependencies or {}).items():
+            ar.propertyDependencies[key].urns.extend(list(urns))
+        request.resources.append(ar)
+    return request
+
+
+def analyze_stack(
+    policies: Any, resources: Iterable[StackResource], *, config: Optional[Mapping[str, Any]] = None
+) -> List[Violation]:
+    """Run stack policies through the SDK's `AnalyzeStack`, sharing one graph as the pack does."""
+    policies = policies if isinstance(policies, (list, tuple)) else [policies]
+    config = _with_levels(policies, config)
+    servicer = _servicer(policies, config)
+    with analysis_scope():
+        return _violations(servicer.AnalyzeStack(stack_request(resources), None))
+
+
+def _with_levels(policies: Sequence[Any], config: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The CLI always sends each configured policy's level; keep the policy's own when not given."""
+    if not config:
+        return None
+    by_name = {p.name: p for p in policies}
+    out: Dict[str, Any] = {}
+    for name, value in config.items():
+        if isinstance(value, dict) and "enforcementLevel" not in value and name in by_name:
+            level = by_name[name].enforcement_level
+            value = {**value, "enforcementLevel": level.value if level else "advisory"}
+        out[name] = value
+    return out
