@@ -1,0 +1,53 @@
+"""One resource as the engine describes it to an analyzer.
+
+`props` are in the engine's JSON form: camelCase keys, unknown values as the SDK's sentinel strings,
+secrets as `{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": ...}`
+objects, assets/archives as their signature objects. Every reader (program under mocks, stack
+export, preview JSON) yields these; every consumer (gRPC stand-in, offline evaluator) takes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, List, Optional
+
+
+@dataclass
+class ResourceState:
+    type: str
+    urn: str
+    name: str
+    props: Dict[str, Any] = field(default_factory=dict)
+    custom: bool = True
+    parent: str = ""
+    provider: str = ""  # the provider resource's URN ("" = default provider)
+    dependencies: List[str] = field(default_factory=list)
+    property_dependencies: Dict[str, List[str]] = field(default_factory=dict)
+
+    def to_json(self) -> Dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "ResourceState":
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+def provider_urn(reference: Optional[str]) -> str:
+    """`urn:pulumi:...::name::id` provider reference -> its URN part."""
+    if not reference:
+        return ""
+    urn, sep, _id = reference.rpartition("::")
+    return urn if sep and urn.startswith("urn:") else reference
+
+
+def type_of_urn(urn: str) -> str:
+    """The resource type from a URN (`...::parent$type::name`)."""
+    parts = urn.split("::")
+    if len(parts) < 4:
+        return ""
+    return parts[2].rsplit("$", 1)[-1]
+
+
+def name_of_urn(urn: str) -> str:
+    parts = urn.split("::")
+    return parts[3] if len(parts) >= 4 else ""
