@@ -230,3 +230,31 @@ def _json_kind(value: Any) -> str:
 def _short(err: Exception) -> str:
     text = str(err)
     return text if len(text) <= 80 else text[:79] + "…"
+
+
+# -- additions for the IAM rules ---------------------------------------------------------------------
+
+def is_resource_wildcard(resource: Any) -> bool:
+    """`*`, or an ARN that names no account and no resource (`arn:aws:s3:::*`, `arn:aws:logs:*:*:*`)."""
+    if not isinstance(resource, str):
+        return False
+    text = resource.strip()
+    if text == "*":
+        return True
+    from .arn import parse_arn
+
+    arn = parse_arn(text)
+    if arn is None:
+        return False
+    return arn.account in ("", "*") and arn.region in ("", "*") and set(arn.resource) <= set("*:/")
+
+
+_AWS_MANAGED_POLICY = re.compile(r"arn:aws[a-z\-]*:iam::aws:policy/(.+)")
+
+
+def aws_managed_policy_path(arn: Any) -> Optional[str]:
+    """`service-role/AWSLambdaBasicExecutionRole` for an AWS-managed policy ARN, None for any other value."""
+    if not isinstance(arn, str):
+        return None
+    match = _AWS_MANAGED_POLICY.fullmatch(arn.strip())
+    return match.group(1) if match else None

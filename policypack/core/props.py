@@ -180,7 +180,7 @@ def show(value: Any, limit: int = 80) -> str:
         text = '"' + value + '"'
     elif isinstance(value, bool):
         text = "true" if value else "false"
-    elif isinstance(value, float) and value == int(value) and math.isfinite(value):
+    elif isinstance(value, float) and math.isfinite(value) and value == int(value):
         text = str(int(value))
     elif value is None:
         text = "null"

@@ -36,6 +36,8 @@ LOW, MEDIUM, HIGH, CRITICAL = Severity.LOW, Severity.MEDIUM, Severity.HIGH, Seve
 
 Config = Mapping[str, Any]
 
+ALL_TYPES = "*"  # as `resource_types=[ALL_TYPES]`: a resource rule that applies to every resource type
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -113,7 +115,8 @@ class PackResourcePolicy(ResourceValidationPolicy):
         self.kind = "resource"
 
     def applies_to(self, resource_type: str) -> bool:
-        return resource_type in self.resource_types
+        # "*" in resource_types: the rule looks at every resource type (e.g. a walk over all props).
+        return ALL_TYPES in self.resource_types or resource_type in self.resource_types
 
     def messages(self, resource: Resource, configured: Optional[Mapping[str, Any]] = None) -> Iterator[str]:
         """Run the check on a plain resource; shared by the gRPC path and the offline scanner."""

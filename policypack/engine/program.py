@@ -270,7 +270,44 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
     if not any(r.type == "pulumi:pulumi:Stack" for r in captured.resources):
         captured.resources.insert(0, ResourceState(type="pulumi:pulumi:Stack", urn=stack_urn,
                                                    name=f"{project['name']}-{stack}", custom=False))
+    add_default_providers(captured)
     return captured
+
+
+def _default_provider_name(package: str) -> str:
+    """`default_7_51_1` for pulumi-aws 7.51.1, as the engine names it; `default` if unknown."""
+    from importlib import metadata
+
+    try:
+        return "default_" + metadata.version(f"pulumi-{package}").replace(".", "_").replace("-", "_")
+    except metadata.PackageNotFoundError:
+        return "default"
+
+
+def add_default_providers(captured: CapturedStack) -> None:
+    """Register the default provider of each package, as the engine does.
+
+    A resource without an explicit provider gets the package's default provider, whose inputs
+    are the stack's `<package>:*` config (e.g. `aws:region`). Policies see it as the resource's
+    provider, and it is a resource of the stack.
+    """
+    defaults: Dict[str, ResourceState] = {}
+    for state in list(captured.resources):
+        package = state.type.split(":", 1)[0]
+        if not state.custom or state.provider or package in ("pulumi", ""):
+            continue
+        provider = defaults.get(package)
+        if provider is None:
+            name = _default_provider_name(package)
+            props = {k.split(":", 1)[1]: v for k, v in captured.config.items() if k.startswith(package + ":")}
+            provider = ResourceState(
+                type=f"pulumi:providers:{package}",
+                urn=f"urn:pulumi:{captured.stack}::{captured.project}::pulumi:providers:{package}::{name}",
+                name=name, props=props, custom=True,
+            )
+            defaults[package] = provider
+            captured.resources.insert(1, provider)
+        state.provider = provider.urn
 
 
 def _program_error(err: BaseException, main_file: Path) -> str:

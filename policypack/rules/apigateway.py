@@ -1,3 +1,172 @@
-"""Rules for this service (being written)."""
+"""HTTP-facing resource rules: CORS origins (API Gateway v2, Lambda function URLs, S3) and API stages.
 
-POLICIES: list = []
+The stack-level route wiring rule lives in `rules/stack/apigateway_wiring.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, List, Optional, Tuple
+
+from ..core.props import UNKNOWN, as_list, get, show
+from ..core.rule import ADVISORY, HIGH, MANDATORY, MEDIUM, Config, Resource, resource_rule
+from ..core.types import (
+    API_STAGE,
+    BUCKET,
+    BUCKET_CORS,
+    BUCKET_CORS_V2,
+    BUCKET_V2,
+    FUNCTION_URL,
+    HTTP_API,
+)
+
+# `*`, and API Gateway's scheme-wide forms `https://*` / `http://*`: each admits any site.
+ANY_ORIGIN = re.compile(r"\s*(?:https?://)?\*\s*", re.IGNORECASE)
+
+# Resource type -> where its list of allowed origins sits.
+SINGLE_ORIGIN_LISTS = {
+    HTTP_API: "corsConfiguration.allowOrigins",
+    FUNCTION_URL: "cors.allowOrigins",
+}
+S3_CORS_TYPES = (BUCKET_CORS, BUCKET_CORS_V2, BUCKET, BUCKET_V2)
+
+
+def _origin_lists(resource: Resource) -> Iterator[Tuple[str, Any]]:
+    """(property path, list of origins) for each CORS origin list of the resource."""
+    path = SINGLE_ORIGIN_LISTS.get(resource.type)
+    if path is not None:
+        yield path, get(resource.props, path)
+        return
+    rules = get(resource.props, "corsRules")
+    if isinstance(rules, list):
+        for index, rule in enumerate(rules):
+            yield f"corsRules[{index}].allowedOrigins", get(rule, "allowedOrigins")
+
+
+def _normalized(origin: str) -> str:
+    return origin.strip().rstrip("/").lower()
+
+
+def _allowed_origins(config: Config) -> List[str]:
+    option = as_list(config.get("allowedOrigins"))
+    if not isinstance(option, list):
+        return []
+    return [_normalized(o) for o in option if isinstance(o, str) and o.strip()]
+
+
+def _origin_problem(path: str, origin: str, allowed: List[str]) -> Optional[str]:
+    if ANY_ORIGIN.fullmatch(origin):
+        return (
+            f"`{path}` allows any origin ({show(origin)}): list the exact https:// origins of the web apps "
+            'that call it (e.g. "https://app.example.com").'
+        )
+    if not origin.strip().lower().startswith("https://"):
+        return (
+            f"`{path}` holds {show(origin)}, which is not an https:// origin: "
+            "serve the web app over HTTPS and list that origin."
+        )
+    if allowed and _normalized(origin) not in allowed:
+        return (
+            f"`{path}` holds {show(origin)}, which is not in the `allowedOrigins` option: "
+            "remove it, or add it to `allowedOrigins` if it is a trusted web app."
+        )
+    return None
+
+
+@resource_rule(
+    name="aws-cors-no-wildcard-origin",
+    description="CORS configurations allow only named https:// origins, never any origin (`*`).",
+    resource_types=[HTTP_API, FUNCTION_URL, *S3_CORS_TYPES],
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    remediation_steps=(
+        "Read the web app's origins from config and pass only those, e.g. "
+        "`cors_configuration=aws.apigatewayv2.ApiCorsConfigurationArgs("
+        'allow_origins=config.require_object("allowedOrigins"), allow_methods=["GET", "POST"])` on '
+        "`aws.apigatewayv2.Api` (likewise `cors` on `aws.lambda_.FunctionUrl` and `allowed_origins` in the "
+        "`cors_rules` of `aws.s3.BucketCorsConfiguration`), with every origin starting with `https://`."
+    ),
+    url="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html",
+    config_options={
+        "allowedOrigins": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "When not empty, the only origins a CORS configuration may list "
+            "(compared without case or a trailing slash).",
+        },
+    },
+    tags=["cors", "apigateway", "lambda", "s3"],
+)
+def cors_no_wildcard_origin(resource: Resource, config: Config) -> Iterator[str]:
+    allowed = _allowed_origins(config)
+    for path, origins in _origin_lists(resource):
+        if not isinstance(origins, list):
+            continue  # no CORS here, or the whole list is unknown in preview
+        for origin in origins:
+            if not isinstance(origin, str):
+                continue  # an origin not known yet (preview)
+            problem = _origin_problem(path, origin, allowed)
+            if problem:
+                yield problem
+
+
+def _missing(settings: Any, prefix: str, fields: Tuple[str, ...]) -> List[str]:
+    """The paths of `fields` that are not set in `settings` (an unknown block or field counts as set)."""
+    if settings is UNKNOWN:
+        return []
+    missing = []
+    for field in fields:
+        value = get(settings, field) if isinstance(settings, dict) else None
+        if value is None or value == "":
+            missing.append(f"`{prefix}.{field}`")
+    return missing
+
+
+def _join(paths: List[str]) -> Tuple[str, str]:
+    """("`a` and `b`", "are") or ("`a`", "is")."""
+    if len(paths) == 1:
+        return paths[0], "is"
+    return ", ".join(paths[:-1]) + " and " + paths[-1], "are"
+
+
+@resource_rule(
+    name="aws-apigatewayv2-stage-access-logging",
+    description="API Gateway v2 stages write access logs and throttle requests by default.",
+    resource_types=[API_STAGE],
+    enforcement_level=ADVISORY,
+    severity=MEDIUM,
+    remediation_steps=(
+        "On the `aws.apigatewayv2.Stage` pass `access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs("
+        'destination_arn=access_logs.arn, format=json.dumps({"requestId": "$context.requestId", '
+        '"status": "$context.status", "routeKey": "$context.routeKey"}))` with an `aws.cloudwatch.LogGroup` '
+        "(set `retention_in_days`), and `default_route_settings=aws.apigatewayv2.StageDefaultRouteSettingsArgs("
+        "throttling_burst_limit=100, throttling_rate_limit=50)` sized for the API."
+    ),
+    url="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
+    tags=["apigateway", "logging", "throttling"],
+)
+def stage_access_logging(resource: Resource, config: Config) -> Iterator[str]:
+    logging = _missing(
+        get(resource.props, "accessLogSettings"), "accessLogSettings", ("destinationArn", "format")
+    )
+    if logging:
+        paths, verb = _join(logging)
+        yield (
+            f"{paths} {verb} not set, so requests to this stage leave no access log: send them to a "
+            "CloudWatch log group with a format that includes $context.requestId."
+        )
+    throttling = _missing(
+        get(resource.props, "defaultRouteSettings"),
+        "defaultRouteSettings",
+        ("throttlingBurstLimit", "throttlingRateLimit"),
+    )
+    if throttling:
+        paths, verb = _join(throttling)
+        yield (
+            f"{paths} {verb} not set, so only the account-wide limit throttles this stage: set limits sized "
+            "for the API so that a burst of requests cannot overwhelm the integrations behind it."
+        )
+
+
+POLICIES = [cors_no_wildcard_origin, stage_access_logging]

@@ -1,3 +1,97 @@
-"""Rules for this service (being written)."""
+"""CloudWatch resource rules: alarms that notify someone, log groups that expire their logs."""
 
-POLICIES: list = []
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..core.props import UNKNOWN, as_int, get, show
+from ..core.rule import ADVISORY, LOW, MANDATORY, MEDIUM, Config, Resource, resource_rule
+from ..core.types import LOG_GROUP, METRIC_ALARM
+
+# The only values CloudWatch Logs accepts for a retention policy (PutRetentionPolicy).
+VALID_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)
+
+
+def _has_action(actions: Any) -> bool:
+    """True when the list holds an action or a value not known yet (preview)."""
+    return any(a is UNKNOWN or (isinstance(a, str) and a.strip()) for a in actions)
+
+
+@resource_rule(
+    name="aws-cloudwatch-alarm-actions",
+    description="CloudWatch alarms tell someone when they fire: they have alarm actions, and actions are enabled.",
+    resource_types=[METRIC_ALARM],
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    remediation_steps=(
+        "Create an `aws.sns.Topic` for alerts (with an `aws.sns.TopicSubscription` to the on-call address) and "
+        "pass `alarm_actions=[alerts.arn]` (and usually `ok_actions=[alerts.arn]`) to the "
+        "`aws.cloudwatch.MetricAlarm`; leave `actions_enabled` unset or `True`."
+    ),
+    url="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html",
+    tags=["cloudwatch", "monitoring"],
+)
+def alarm_actions(resource: Resource, config: Config) -> Iterator[str]:
+    enabled = get(resource.props, "actionsEnabled")
+    if enabled is False:
+        yield (
+            "`actionsEnabled` is false, so the alarm changes state without telling anyone: "
+            "remove it or set it to true."
+        )
+    actions = get(resource.props, "alarmActions")
+    if actions is UNKNOWN:
+        return
+    if actions is None or (isinstance(actions, list) and not _has_action(actions)):
+        state = "is not set" if actions is None else "is empty"
+        yield (
+            f"`alarmActions` {state}, so nobody is told when the alarm fires: "
+            "add the ARN of an SNS topic that notifies the team (e.g. `alerts.arn`)."
+        )
+    elif not isinstance(actions, list):
+        yield f"`alarmActions` is {show(actions)}, not a list of action ARNs: pass a list such as `[alerts.arn]`."
+
+
+def _retention_problem(days: Any) -> str | None:
+    if days is UNKNOWN:
+        return None
+    if days is None:
+        return "`retentionInDays` is not set, so the logs are kept (and billed) forever: set it, e.g. to 30."
+    value = as_int(days)
+    if value == 0:
+        return "`retentionInDays` is 0, which keeps the logs (and bills them) forever: set it, e.g. to 30."
+    if value not in VALID_RETENTION_DAYS:
+        return (
+            f"`retentionInDays` is {show(days)}, which CloudWatch Logs rejects: "
+            "use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, "
+            "2192, 2557, 2922, 3288 or 3653."
+        )
+    return None
+
+
+@resource_rule(
+    name="aws-cloudwatch-log-group-retention",
+    description="CloudWatch log groups expire their logs after a set number of days.",
+    resource_types=[LOG_GROUP],
+    enforcement_level=ADVISORY,
+    severity=LOW,
+    remediation_steps=(
+        "Pass `retention_in_days` to the `aws.cloudwatch.LogGroup`, e.g. "
+        '`aws.cloudwatch.LogGroup("fn-logs", name=fn.name.apply(lambda n: f"/aws/lambda/{n}"), '
+        "retention_in_days=30)`."
+    ),
+    url=(
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/"
+        "Working-with-log-groups-and-streams.html#SettingLogRetention"
+    ),
+    tags=["cloudwatch", "logging", "cost"],
+)
+def log_group_retention(resource: Resource, config: Config) -> Iterator[str]:
+    problem = _retention_problem(get(resource.props, "retentionInDays"))
+    if problem:
+        yield problem
+
+
+POLICIES = [alarm_actions, log_group_retention]

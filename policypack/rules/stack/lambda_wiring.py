@@ -1,3 +1,257 @@
-"""Stack rules (being written)."""
+"""Stack rules about how Lambda functions are wired: failure handling of asynchronous
+invocations, and the permissions and log group a function needs to write its logs."""
 
-POLICIES: list = []
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Dict, Iterator, List, Optional
+
+from ...core.graph import Node, StackGraph
+from ...core.props import UNKNOWN, as_int, show
+from ...core.rule import HIGH, MANDATORY, MEDIUM, Config, StackViolation, stack_rule
+from ...core.types import BUCKET_NOTIFICATION, EVENT_TARGET, FUNCTION, LOG_GROUP, ROLE, TOPIC_SUBSCRIPTION
+from .access import MAYBE, NO, access_index, find_grant
+from .indexes import event_invoke_configs, has_failure_destination
+from .links import label, link, link_each, names, shared
+from .patterns import STAR, arn_pattern_reaches, literal
+
+# -- aws-lambda-async-failure-destination ----------------------------------------------------------
+
+
+def async_invokers(graph: StackGraph) -> Dict[str, List[Node]]:
+    """Function URN -> the resources that invoke it asynchronously (S3, SNS, EventBridge)."""
+
+    def build(g: StackGraph) -> Dict[str, List[Node]]:
+        out: Dict[str, List[Node]] = defaultdict(list)
+        for notification in g.of_type(BUCKET_NOTIFICATION):
+            for _, found in link_each(g, notification, "lambdaFunctions", "lambdaFunctionArn", FUNCTION):
+                # every function a notification's `lambdaFunctions` depends on is one of its targets
+                for function in found.candidates:
+                    _add_once(out[function.urn], notification)
+        for subscription in g.of_type(TOPIC_SUBSCRIPTION):
+            if subscription.get("protocol") == "lambda":
+                for function in link(g, subscription, "endpoint", FUNCTION).candidates:
+                    _add_once(out[function.urn], subscription)
+        for target in g.of_type(EVENT_TARGET):
+            for function in link(g, target, "arn", FUNCTION).candidates:
+                _add_once(out[function.urn], target)
+        return out
+
+    return shared(graph, "async-invokers", build)
+
+
+def _add_once(nodes: List[Node], node: Node) -> None:
+    if node not in nodes:
+        nodes.append(node)
+
+
+def has_dead_letter_target(function: Node) -> bool:
+    target = function.get("deadLetterConfig.targetArn")
+    return target is UNKNOWN or (isinstance(target, str) and bool(target.strip()))
+
+
+@stack_rule(
+    name="aws-lambda-async-failure-destination",
+    description="Functions invoked asynchronously keep the events they fail to process.",
+    resource_types=[FUNCTION, BUCKET_NOTIFICATION, TOPIC_SUBSCRIPTION, EVENT_TARGET],
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    remediation_steps=(
+        "Set `dead_letter_config=aws.lambda_.FunctionDeadLetterConfigArgs(target_arn=queue.arn)` on the "
+        "function (an SQS queue or SNS topic its role may send to), or add an "
+        "`aws.lambda_.FunctionEventInvokeConfig` for it with "
+        "`destination_config.on_failure.destination` set to a queue, topic, bucket or function ARN."
+    ),
+    url="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
+    config_options={
+        "requireForAll": {
+            "type": "boolean",
+            "default": False,
+            "description": "Require a dead-letter target or on-failure destination on every function, "
+                           "not only on those the stack wires to S3, SNS or EventBridge.",
+        }
+    },
+    tags=["lambda", "reliability", "stack"],
+)
+def async_failure_destination(graph: StackGraph, config: Config) -> Iterator[StackViolation]:
+    invokers = async_invokers(graph)
+    configs = event_invoke_configs(graph)
+    if any(has_failure_destination(c) for c in configs.floating):
+        return  # an on-failure destination whose function is not known yet may be any function's
+    require_all = config.get("requireForAll") is True
+    for function in graph.of_type(FUNCTION):
+        sources = invokers.get(function.urn, [])
+        if not sources and not require_all:
+            continue
+        if has_dead_letter_target(function):
+            continue
+        if any(has_failure_destination(c) for c in configs.of(function)):
+            continue
+        yield StackViolation(function.urn, _failure_message(function, sources))
+
+
+def _failure_message(function: Node, sources: List[Node]) -> str:
+    target = function.get("deadLetterConfig.targetArn")
+    state = "is not set" if target is None else f"is {show(target)}"
+    why = (f"yet {names(sources)} invoke{'s' if len(sources) == 1 else ''} it asynchronously"
+           if sources else "and the config `requireForAll` is true")
+    return (
+        f"`deadLetterConfig.targetArn` {state} and no FunctionEventInvokeConfig sets "
+        f"`destinationConfig.onFailure.destination` for it, {why}: events that still fail after "
+        "Lambda's two retries are lost. Set `deadLetterConfig.targetArn` to an SQS queue or SNS topic "
+        "ARN, or add a FunctionEventInvokeConfig with an on-failure destination."
+    )
+
+
+# -- aws-lambda-function-logging-permissions --------------------------------------------------------
+
+LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+
+
+def log_group_name(function: Node) -> Optional[str]:
+    """`loggingConfig.logGroup`, else `/aws/lambda/<name>`; None while not known (preview)."""
+    custom = function.get("loggingConfig.logGroup")
+    if isinstance(custom, str) and custom:
+        return custom
+    if custom is UNKNOWN:
+        return None
+    name = function.get("name")
+    return f"/aws/lambda/{name}" if isinstance(name, str) and name else None
+
+
+class LogGroups:
+    """The stack's log groups: by known name, by the function their name was computed from."""
+
+    def __init__(self, graph: StackGraph) -> None:
+        self.by_name: Dict[str, List[Node]] = defaultdict(list)
+        self.by_function: Dict[str, List[Node]] = defaultdict(list)
+        self.unnamed = False  # a log group whose name is not known and not tied to a function
+        for group in graph.of_type(LOG_GROUP):
+            name = group.get("name")
+            if isinstance(name, str):
+                self.by_name[name].append(group)
+            functions = graph.referenced_by_property(group, "name", FUNCTION)
+            for function in functions:
+                self.by_function[function.urn].append(group)
+            if name is UNKNOWN and not functions:
+                self.unnamed = True
+
+    def of(self, graph: StackGraph, function: Node, name: Optional[str]) -> Optional[List[Node]]:
+        """The function's log groups; None when that cannot be told yet."""
+        found = list(self.by_function.get(function.urn, ()))
+        if name is not None:
+            found += [g for g in self.by_name.get(name, ()) if g not in found]
+        found += [g for g in graph.referenced_by_property(function, "loggingConfig", LOG_GROUP) if g not in found]
+        if found:
+            return found
+        if self.unnamed or (name is None and self.by_name):
+            return None
+        return []
+
+
+def _log_groups(graph: StackGraph) -> LogGroups:
+    return shared(graph, "log-groups", LogGroups)
+
+
+def _log_targets(name: Optional[str], action: str):
+    """Which `Resource` patterns give `action` on the log group `name` (any, if not known)."""
+    if name is None:
+        return lambda pattern: True  # decide on the actions alone until the name is known
+    stream = literal(f"log-group:{name}:log-stream:") + [STAR]
+    group = literal(f"log-group:{name}")
+    if action == "logs:CreateLogStream":
+        return lambda p: arn_pattern_reaches(p, "logs", group) or arn_pattern_reaches(p, "logs", stream)
+    return lambda p: arn_pattern_reaches(p, "logs", stream)
+
+
+@stack_rule(
+    name="aws-lambda-function-logging-permissions",
+    description="A function whose role has no AWS-managed policy can still write its logs, "
+                "to a log group the stack manages with a retention period.",
+    resource_types=[FUNCTION, ROLE, LOG_GROUP],
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    remediation_steps=(
+        "Allow `logs:CreateLogStream` and `logs:PutLogEvents` on "
+        "`arn:aws:logs:<region>:<account>:log-group:/aws/lambda/<function name>:*` in the function "
+        "role's inline policy or a `RolePolicy`; declare that log group as an "
+        "`aws.cloudwatch.LogGroup` (name `/aws/lambda/<function name>`, or the function's "
+        "`logging_config.log_group`) with `retention_in_days` set."
+    ),
+    url="https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html",
+    tags=["lambda", "logging", "iam", "stack"],
+)
+def function_logging_permissions(graph: StackGraph, config: Config) -> Iterator[StackViolation]:
+    access = access_index(graph)
+    groups = _log_groups(graph)
+    for function in graph.of_type(FUNCTION):
+        role_link = link(graph, function, "role", ROLE)
+        roles = [access.of(r) for r in role_link.nodes]
+        if not role_link.settled or not roles or any(r.managed for r in roles):
+            continue  # role unknown, outside the stack, or AWS-managed policies: not applicable
+        name = log_group_name(function)
+        if not access.floating:
+            for role_access in roles:
+                missing = _missing_log_actions(role_access, name)
+                if missing:
+                    yield StackViolation(role_access.role.urn, _permission_message(function, name, missing))
+        yield from _log_group_violations(graph, groups, function, name)
+
+
+def _missing_log_actions(role_access, name: Optional[str]) -> List[str]:
+    if role_access.open:
+        return []
+    missing = []
+    for action in LOG_ACTIONS:
+        answer, _ = find_grant(role_access, action, _log_targets(name, action))
+        if answer == NO:
+            missing.append(action)
+    return missing
+
+
+def _permission_message(function: Node, name: Optional[str], missing: List[str]) -> str:
+    actions = " and ".join(f"`{a}`" for a in missing)
+    where = f"on log group {show(name)}" if name else "on any log group"
+    pattern = f"arn:aws:logs:<region>:<account>:log-group:{name or '/aws/lambda/<function name>'}:*"
+    return (
+        f"does not allow {actions} {where}, which {label(function)} (its `role`) writes its logs to, "
+        f"and has no AWS-managed policy: allow {actions} on `{pattern}` in an inline policy or a RolePolicy."
+    )
+
+
+def _log_group_violations(graph: StackGraph, groups: LogGroups, function: Node,
+                          name: Optional[str]) -> Iterator[StackViolation]:
+    found = groups.of(graph, function, name)
+    if found is None:
+        return
+    if not found:
+        shown = show(name) if name else "of the function"
+        yield StackViolation(function.urn, (
+            f"no LogGroup named {shown} is in the stack (`loggingConfig.logGroup`, else "
+            "`/aws/lambda/<name>`): Lambda then creates it on first use, kept forever. Declare an "
+            "aws.cloudwatch.LogGroup with that name and `retentionInDays` set."))
+        return
+    if any(_retention_set(g) for g in found):
+        return
+    for group in found:
+        retention = group.get("retentionInDays")
+        if retention is None:
+            state = "is not set"
+        elif as_int(retention) == 0:
+            state = "is 0 (logs never expire)"
+        else:
+            state = f"is {show(retention)}, not a number of days"
+        yield StackViolation(group.urn, (
+            f"`retentionInDays` {state} on the log group of {label(function)}: "
+            "set it (e.g. 30) so its logs do not pile up forever."))
+
+
+def _retention_set(group: Node) -> bool:
+    retention = group.get("retentionInDays")
+    if retention is UNKNOWN:
+        return True
+    days = as_int(retention)
+    return isinstance(days, int) and days > 0
+
+
+POLICIES = [async_failure_destination, function_logging_permissions]

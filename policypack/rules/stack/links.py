@@ -1,0 +1,199 @@
+"""How stack rules follow a reference from one resource to another, in preview and in update.
+
+A reference (`role`, `lambdaFunctions[0].lambdaFunctionArn`, `dimensions.FunctionName`, ...) is
+followed by its value when the value is known and names a resource of the stack (by ARN, name or
+ID, as the graph indexes them), else through the property dependencies of its top-level property,
+which preview knows too. The answer says how sure it is:
+
+- `nodes`: the resources the reference surely points to;
+- `maybe`: in preview, a property with several references (two Lambda destinations, `onSuccess` and
+  `onFailure`) has one dependency list for all of them: each is one of these;
+- `open`: the value is unknown and nothing can be followed: decide in the update.
+
+Rules report a *missing* link only when nothing is open or maybe, and a *harmful* link only through
+`nodes`, so a preview never reports a mandatory violation that the update would not.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar
+
+from ...core.arn import parse_arn
+from ...core.graph import Node, StackGraph
+from ...core.props import UNKNOWN
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Link:
+    nodes: Tuple[Node, ...] = ()
+    maybe: Tuple[Node, ...] = ()
+    open: bool = False
+    value: Any = None
+
+    @property
+    def candidates(self) -> Tuple[Node, ...]:
+        return self.nodes + self.maybe
+
+    @property
+    def settled(self) -> bool:
+        """Nothing left to learn: `nodes` is the whole answer (possibly empty)."""
+        return not self.maybe and not self.open
+
+
+NO_LINK = Link()
+
+
+def link(graph: StackGraph, holder: Node, path: Any, *types: str) -> Link:
+    """Follow the reference at `path` (e.g. "deadLetterConfig.targetArn") of `holder` to `types`."""
+    segments = _segments(path)
+    if not segments or not isinstance(segments[0], str):
+        return NO_LINK
+    value = holder.get(segments)
+    prop = segments[0]
+    if value is None or (isinstance(value, str) and not value):
+        return NO_LINK
+    if value is UNKNOWN:
+        return _through_dependencies(graph, holder, prop, segments, types, value, if_none=Link(open=True))
+    if not isinstance(value, str):
+        return NO_LINK
+    found = by_value(graph, value, *types)
+    if found:
+        return Link(nodes=tuple(found), value=value)
+    # a known value that names nothing in the stack: the stand-ins record inputs, not outputs, so
+    # an ARN or ID computed from a resource is followed through the property's dependencies
+    return _through_dependencies(graph, holder, prop, segments, types, value, if_none=Link(value=value))
+
+
+def link_each(graph: StackGraph, holder: Node, list_path: str, item_key: Optional[str], *types: str) -> List[Tuple[int, Link]]:
+    """`link` for every entry of the list at `list_path` (entry `.item_key` when given)."""
+    entries = holder.get(list_path)
+    if entries is UNKNOWN:
+        prop = _segments(list_path)[0]
+        deps = graph.referenced_by_property(holder, str(prop), *types)
+        return [(-1, Link(maybe=tuple(deps), open=not deps))]
+    if not isinstance(entries, list):
+        return []
+    out = []
+    for index in range(len(entries)):
+        path = f"{list_path}.{index}" + (f".{item_key}" if item_key else "")
+        out.append((index, link(graph, holder, path, *types)))
+    return out
+
+
+def _through_dependencies(graph: StackGraph, holder: Node, prop: str, segments: Sequence[Any],
+                          types: Sequence[str], value: Any, if_none: Link) -> Link:
+    deps = graph.referenced_by_property(holder, prop, *types)
+    if not deps:
+        return if_none
+    if _alone(holder.props.get(prop) if isinstance(holder.props, dict) else None, tuple(segments[1:])):
+        return Link(nodes=tuple(deps), value=value)
+    return Link(maybe=tuple(deps), value=value)
+
+
+def _alone(tree: Any, own_path: Tuple[Any, ...]) -> bool:
+    """No other leaf of the property looks like a reference (unknown, or an ARN)."""
+    for path, leaf in _leaves(tree, ()):
+        if path != own_path and (leaf is UNKNOWN or (isinstance(leaf, str) and leaf.startswith("arn:"))):
+            return False
+    return True
+
+
+def _leaves(tree: Any, prefix: Tuple[Any, ...]) -> Iterator[Tuple[Tuple[Any, ...], Any]]:
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _leaves(value, prefix + (key,))
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            yield from _leaves(value, prefix + (index,))
+    else:
+        yield prefix, tree
+
+
+def _segments(path: Any) -> List[Any]:
+    if isinstance(path, str):
+        return [int(s) if s.isdigit() else s for s in path.split(".") if s]
+    return list(path)
+
+
+# -- by value ----------------------------------------------------------------------------------
+
+def by_value(graph: StackGraph, value: Any, *types: str) -> List[Node]:
+    """Resources of `types` that a known ARN / name / ID string identifies."""
+    if not isinstance(value, str) or not value:
+        return []
+    for key in identity_keys(value):
+        found = graph.find_by_value(key, *types)
+        if found:
+            return found
+    return []
+
+
+def identity_keys(value: str) -> Iterator[str]:
+    """The forms under which a reference can match a resource's arn / name / id.
+
+    `arn:aws:lambda:r:a:function:fn-1` -> itself, `function:fn-1`, `fn-1`;
+    `arn:aws:iam::a:role/path/r-1` -> ..., `r-1`; an API Gateway invoke ARN -> its function ARN's keys.
+    """
+    seen = set()
+    for key in _identity_keys(value):
+        if key and key not in seen:
+            seen.add(key)
+            yield key
+
+
+def _identity_keys(value: str) -> Iterator[str]:
+    yield value
+    if "/functions/" in value and value.endswith("/invocations"):
+        inner = value.split("/functions/", 1)[1][: -len("/invocations")]
+        yield from _identity_keys(inner)
+        return
+    arn = parse_arn(value)
+    if arn is None:
+        return
+    resource = arn.resource
+    yield resource
+    for sep in (":", "/"):
+        if sep in resource:
+            yield resource.split(sep, 1)[1]
+    yield resource.rsplit("/", 1)[-1]
+    yield resource.rsplit(":", 1)[-1]
+
+
+# -- naming and sharing ------------------------------------------------------------------------
+
+def label(node: Node) -> str:
+    """`Function "resize"`: the resource's kind and Pulumi logical name, for messages."""
+    kind = node.type.rsplit(":", 1)[-1] if ":" in node.type else node.type
+    return f'{kind} "{node.name}"'
+
+
+def names(nodes: Sequence[Node]) -> str:
+    return ", ".join(label(n) for n in nodes)
+
+
+_shared: "weakref.WeakKeyDictionary[StackGraph, Dict[str, Any]]" = weakref.WeakKeyDictionary()
+
+
+def shared(graph: StackGraph, key: str, build: Callable[[StackGraph], T]) -> T:
+    """An index computed once per graph and shared by every stack rule of the analysis."""
+    cache = _shared.get(graph)
+    if cache is None:
+        cache = {}
+        _shared[graph] = cache
+    if key not in cache:
+        cache[key] = build(graph)
+    return cache[key]
+
+
+def unique(nodes: Sequence[Node]) -> List[Node]:
+    seen = set()
+    out = []
+    for node in nodes:
+        if node.urn not in seen:
+            seen.add(node.urn)
+            out.append(node)
+    return out

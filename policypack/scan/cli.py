@@ -1,0 +1,297 @@
+"""`policypack scan PATH...` and `policypack demo`: the pack's rules without the Pulumi CLI or a cloud.
+
+Exit codes: 0 = no mandatory violation, 1 = mandatory violations, 2 = a usage or input error
+(reported as one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple, Union
+
+from .. import PACK_NAME, __version__
+from ..engine.evaluate import EvaluationError, StackContext, evaluate
+from .policy_config import load_policy_config
+from .programs import config_overrides, is_program_dir, read_program
+from .readers import ScanInputError, ScanTarget, read_state_file
+from .report import InputError, ScanReport, display_path, policy_infos, target_report
+
+EXIT_OK, EXIT_MANDATORY, EXIT_INPUT = 0, 1, 2
+LARGE_STACK = 2000  # resources: show progress on a terminal from this size on
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit 2), like every other input error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="policypack",
+        description=f"Check Pulumi programs and stack state against the {PACK_NAME} policy pack, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"policypack {__version__} ({PACK_NAME})")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    scan = commands.add_parser(
+        "scan",
+        help="scan Pulumi programs, stack exports, checkpoints or preview JSON",
+        description=(
+            "Scan each PATH: a Pulumi Python program folder (run under mocks, no cloud access), a "
+            "`pulumi stack export` or backend checkpoint file, or `pulumi preview --json` output. "
+            "Exit 0 = no mandatory violation, 1 = mandatory violations, 2 = usage or input error."
+        ),
+    )
+    scan.add_argument("paths", nargs="*", metavar="PATH", help="program folder or JSON file (kind detected by content)")
+    _add_common(scan)
+    scan.add_argument("--demo", action="store_true", help="scan the reference stack and the examples (as `policypack demo`)")
+
+    demo = commands.add_parser(
+        "demo",
+        help="scan the reference stack and the faulty examples",
+        description="Scan reference_stack/ and every examples/*/ program with the pack, one report each.",
+    )
+    _add_common(demo)
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--policy-config", metavar="FILE",
+                        help="policy levels and options, as `pulumi preview --policy-pack-config` takes them")
+    parser.add_argument("--stack", default="dev", help="stack to run programs as (default: dev; state files name their own)")
+    parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
+                        help="stack config for programs and policies, e.g. aws:region=us-west-2 (repeatable)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--preview", dest="preview", action="store_true", default=True,
+                      help="run programs as a preview: IDs and ARNs unknown (default)")
+    mode.add_argument("--update", dest="preview", action="store_false",
+                      help="run programs as an update: IDs and ARNs known")
+
+
+# -- entry point ------------------------------------------------------------------------------------
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except UsageError as err:
+        _error(str(err))
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        _error("policypack: interrupted")
+        return 130
+
+
+def _main(argv: List[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_INPUT
+    demo = args.command == "demo" or getattr(args, "demo", False)
+    if demo and getattr(args, "paths", None):
+        raise UsageError("policypack scan: --demo takes no PATH (see --help)")
+    if not demo and not args.paths:
+        raise UsageError("policypack scan: give at least one PATH (a program folder or a JSON file) (see --help)")
+
+    from ..registry import ALL_POLICIES  # after argument checks: `--help` stays instant
+
+    policies = list(ALL_POLICIES)
+    try:
+        overrides = config_overrides(args.config)
+        policy_config = load_policy_config(Path(args.policy_config), policies) if args.policy_config else {}
+        paths = demo_paths() if demo else [Path(p) for p in args.paths]
+    except ScanInputError as err:
+        _error(str(err))
+        return EXIT_INPUT
+
+    report = scan(paths, policies=policies, policy_config=policy_config, stack=args.stack,
+                  preview=args.preview, overrides=overrides)
+    for error in report.errors:
+        _error(error.message)
+    if demo and report.targets:
+        _note(f"demo: scanned {len(report.targets)} program(s) with {PACK_NAME} ({report.policies_enabled} policies)")
+    try:
+        write_report(report, args.format, args.output)
+    except ScanInputError as err:
+        _error(str(err))
+        return EXIT_INPUT
+    if demo:
+        return EXIT_INPUT if report.errors else EXIT_OK  # the examples are faulty on purpose
+    return report.exit_code()
+
+
+def scan(paths: Sequence[Path], *, policies: Sequence[Any], policy_config: Dict[str, Any], stack: str = "dev",
+         preview: bool = True, overrides: Optional[Dict[str, str]] = None) -> ScanReport:
+    """Read every path (programs in parallel), evaluate each, collect reports and input errors."""
+    from ..engine.evaluate import PolicySettings
+
+    settings = PolicySettings.from_document(policies, policy_config)
+    levels = {p.name: settings.level(p).value for p in policies}
+    report = ScanReport(policies=policy_infos(policies, levels))
+    descriptions = {p.name: p.description for p in policies}
+    for path, loaded in _load_all(paths, stack, preview, overrides or {}):
+        if isinstance(loaded, ScanInputError):
+            report.errors.append(InputError(display_path(path), str(loaded)))
+            continue
+        _apply_overrides(loaded, overrides or {})
+        with _Progress(f"analysing {len(loaded.resources)} resources of {path}", len(loaded.resources) >= LARGE_STACK):
+            try:
+                diagnostics = evaluate(
+                    loaded.resources, policies=policies, policy_config=policy_config,
+                    context=StackContext(loaded.project, loaded.stack, loaded.dry_run, loaded.stack_config),
+                    not_analyzed=loaded.not_analyzed,
+                )
+            except EvaluationError as err:
+                report.errors.append(InputError(display_path(path), f"{path}: {err}"))
+                continue
+        report.targets.append(target_report(loaded, diagnostics, descriptions))
+    return report
+
+
+Loaded = Union[ScanTarget, ScanInputError]
+
+
+def _load_all(paths: Sequence[Path], stack: str, preview: bool, overrides: Dict[str, str]) -> List[Tuple[Path, Loaded]]:
+    programs = [p for p in paths if is_program_dir(p)]
+    results: Dict[int, Loaded] = {}
+    if programs:
+        workers = max(1, min(len(programs), os.cpu_count() or 1))
+        with _Progress(f"running {len(programs)} program(s) under mocks ({'preview' if preview else 'update'})", True):
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = {i: pool.submit(_load_one, p, stack, preview, overrides) for i, p in enumerate(paths) if p in programs}
+                for i, future in futures.items():
+                    results[i] = future.result()
+    return [(p, results[i] if i in results else _load_one(p, stack, preview, overrides)) for i, p in enumerate(paths)]
+
+
+def _load_one(path: Path, stack: str, preview: bool, overrides: Dict[str, str]) -> Loaded:
+    try:
+        return load_target(path, stack, preview, overrides)
+    except ScanInputError as err:
+        return err
+
+
+def load_target(path: Path, stack: str = "dev", preview: bool = True, overrides: Optional[Dict[str, str]] = None) -> ScanTarget:
+    """One PATH: a program folder or a state/preview file, told apart by what it contains."""
+    if not path.exists():
+        raise ScanInputError(f"{path}: no such file or folder")
+    if path.is_dir():
+        if not is_program_dir(path):
+            raise ScanInputError(f"{path}: not a Pulumi project (no Pulumi.yaml) and not a JSON file")
+        return read_program(path, stack, preview, overrides or {})
+    if path.name in ("Pulumi.yaml", "Pulumi.yml"):
+        return read_program(path.parent, stack, preview, overrides or {})
+    return read_state_file(path)
+
+
+def _apply_overrides(target: ScanTarget, overrides: Dict[str, str]) -> None:
+    """`--config` for state files too: what the policies read through `pulumi.Config`."""
+    for key, value in overrides.items():
+        target.stack_config[key if ":" in key else f"{target.project}:{key}"] = value
+
+
+def demo_paths() -> List[Path]:
+    """reference_stack/ and examples/*/ of the first of (working directory, the pack's checkout)
+    that has them."""
+    package_root = Path(__file__).resolve().parents[2]
+    for root in dict.fromkeys([Path.cwd(), package_root]):
+        found = []
+        if is_program_dir(root / "reference_stack"):
+            found.append(root / "reference_stack")
+        examples = root / "examples"
+        if examples.is_dir():
+            found += sorted(p for p in examples.iterdir() if is_program_dir(p))
+        if found:
+            return [Path(os.path.relpath(p)) if _below(p, Path.cwd()) else p for p in found]
+    raise ScanInputError(
+        f"demo: nothing to scan - no reference_stack/ or examples/*/ Pulumi project in {Path.cwd()} or {package_root}"
+    )
+
+
+def _below(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+# -- output -----------------------------------------------------------------------------------------
+
+def write_report(report: ScanReport, fmt: str, output: Optional[str]) -> None:
+    if output:
+        text = render(report, fmt, color=False)
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise ScanInputError(f"--output {output}: cannot write it ({err.strerror or err.__class__.__name__})") from None
+        return
+    text = render(report, fmt, color=fmt == "text" and use_color(sys.stdout))
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def render(report: ScanReport, fmt: str, color: bool = False) -> str:
+    if fmt == "json":
+        from .report import to_json
+
+        return json.dumps(to_json(report), indent=2) + "\n"
+    if fmt == "sarif":
+        from .sarif import to_sarif
+
+        return json.dumps(to_sarif(report), indent=2) + "\n"
+    from .text import render_text
+
+    return render_text(report, color=color)
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(message.rstrip("\n").replace("\n", " ") + "\n")
+    sys.stderr.flush()
+
+
+def _note(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+class _Progress:
+    """A status line on stderr while something slow runs - only on a terminal."""
+
+    def __init__(self, text: str, slow: bool) -> None:
+        isatty = getattr(sys.stderr, "isatty", None)
+        self.show = slow and bool(isatty and isatty())
+        self.text = text
+
+    def __enter__(self) -> "_Progress":
+        if self.show:
+            sys.stderr.write(f"\r{self.text}…")
+            sys.stderr.flush()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.show:
+            sys.stderr.write("\r" + " " * (len(self.text) + 1) + "\r")
+            sys.stderr.flush()

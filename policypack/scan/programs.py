@@ -1,0 +1,104 @@
+"""Scanning a Pulumi Python program: run it under mocks, then point each resource at its source line.
+
+The program runs in its own interpreter (`engine.program.run_program`), in preview mode by default
+(IDs and ARNs unknown, as in `pulumi preview`) or as an update. Its stack config comes from
+`Pulumi.yaml`, `Pulumi.<stack>.yaml` and `--config`, and the policies see the same config.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Dict, Iterator, Mapping, Optional, Tuple
+
+from ..engine.program import ProgramError, read_project, run_program
+from .readers import ScanInputError, ScanTarget
+
+SKIP_DIRS = {".venv", "venv", "env", "node_modules", "__pycache__", ".git", "build", "dist", ".build", ".tox"}
+MAX_SOURCE_FILES = 500
+_STRING_LITERAL = re.compile(r"""(?<![\w])[rRbBuU]?(["'])((?:(?!\1)[^\\\n])+)\1""")
+
+
+def is_program_dir(path: Path) -> bool:
+    return path.is_dir() and any((path / name).is_file() for name in ("Pulumi.yaml", "Pulumi.yml"))
+
+
+def read_program(path: Path, stack: str, preview: bool, config: Mapping[str, str]) -> ScanTarget:
+    try:
+        project = read_project(path)
+        captured = run_program(path, stack=stack, preview=preview, config_overrides=dict(config))
+    except ProgramError as err:
+        raise ScanInputError(_one_line(f"{path}: {err}" if str(path) not in str(err) else str(err))) from None
+    main_file = main_file_of(path, project)
+    target = ScanTarget(
+        path=path, kind="program", project=captured.project, stack=captured.stack, dry_run=captured.preview,
+        resources=captured.resources, stack_config=dict(captured.config), artifact=main_file,
+    )
+    target.locations = source_locations(path, main_file, [(r.urn, r.name, r.type) for r in captured.resources])
+    return target
+
+
+def main_file_of(project_dir: Path, project: Mapping[str, object]) -> Path:
+    main = project_dir / str(project.get("main") or "")
+    return main / "__main__.py" if main.is_dir() else main
+
+
+def source_files(project_dir: Path, main_file: Path) -> Iterator[Path]:
+    """The program's Python files, `__main__.py` first; virtualenvs and build output skipped."""
+    yield main_file
+    count = 0
+    for root, dirs, files in os.walk(project_dir):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root) / name
+            if name.endswith(".py") and path != main_file:
+                count += 1
+                if count > MAX_SOURCE_FILES:
+                    return
+                yield path
+
+
+def source_locations(project_dir: Path, main_file: Path, resources) -> Dict[str, Tuple[Path, int]]:
+    """URN -> (file, line) of the first string literal equal to the resource's logical name.
+
+    A name built at run time (an f-string, a loop) is not found; such resources point at
+    `__main__.py` line 1. The stack resource always does.
+    """
+    first: Dict[str, Tuple[Path, int]] = {}
+    for path in source_files(project_dir, main_file):
+        for literal, line in _literals(path):
+            first.setdefault(literal, (path, line))
+    out: Dict[str, Tuple[Path, int]] = {}
+    for urn, name, resource_type in resources:
+        if resource_type == "pulumi:pulumi:Stack":
+            out[urn] = (main_file, 1)
+        elif name in first:
+            out[urn] = first[name]
+    return out
+
+
+def _literals(path: Path) -> Iterator[Tuple[str, int]]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "'" in line or '"' in line:
+            for match in _STRING_LITERAL.finditer(line):
+                yield match.group(2), number
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def config_overrides(items: Optional[list]) -> Dict[str, str]:
+    """`--config key=value` options (a bare key is namespaced with the project, as in Pulumi)."""
+    out: Dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ScanInputError(f"--config {item!r}: expected KEY=VALUE (e.g. aws:region=us-west-2)")
+        out[key.strip()] = value
+    return out

@@ -1,0 +1,52 @@
+"""POST /items: a presigned URL to upload one image, for callers that hold the write token.
+
+Body: {"filename": "cat.jpg"}. The upload goes to UPLOAD_BUCKET under UPLOAD_PREFIX with a fresh
+key, which the image pipeline then processes. The token is the SSM SecureString named by
+API_TOKEN_PARAMETER, read and decrypted at run time (ssm_parameters).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any, Dict
+
+import boto3
+from botocore.config import Config
+
+import http_helpers
+import ssm_parameters
+
+CONTENT_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+URL_LIFETIME_SECONDS = 300
+
+_clients: Dict[str, Any] = {}
+
+
+def s3_client() -> Any:
+    if "s3" not in _clients:
+        _clients["s3"] = boto3.client("s3", config=Config(signature_version="s3v4"))
+    return _clients["s3"]
+
+
+def handler(event: Dict[str, Any], context: Any = None) -> Dict[str, Any]:
+    token = ssm_parameters.get_parameter(os.environ["API_TOKEN_PARAMETER"])
+    if not http_helpers.authorized(event, token):
+        return http_helpers.response(401, {"message": "a valid bearer token is required"})
+    try:
+        body = http_helpers.json_body(event) or {}
+    except ValueError:
+        return http_helpers.response(400, {"message": "the body must be JSON"})
+    filename = body.get("filename") if isinstance(body, dict) else None
+    suffix = os.path.splitext(filename)[1].lower() if isinstance(filename, str) else ""
+    if suffix not in CONTENT_TYPES:
+        return http_helpers.response(400, {"message": f"filename must end with one of {', '.join(CONTENT_TYPES)}"})
+
+    key = f"{os.environ['UPLOAD_PREFIX']}{uuid.uuid4().hex}{suffix}"
+    url = s3_client().generate_presigned_url(
+        "put_object",
+        Params={"Bucket": os.environ["UPLOAD_BUCKET"], "Key": key, "ContentType": CONTENT_TYPES[suffix]},
+        ExpiresIn=URL_LIFETIME_SECONDS,
+    )
+    return http_helpers.response(201, {"key": key, "uploadUrl": url, "contentType": CONTENT_TYPES[suffix],
+                                       "expiresIn": URL_LIFETIME_SECONDS})

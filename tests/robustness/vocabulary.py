@@ -1,0 +1,114 @@
+"""What the rules read, taken from their own source: the keys, paths and values random trees use.
+
+Random property trees only find bugs when they reach the code that reads them, so generation is
+biased toward the strings each rule's module mentions (`vpcConfig.subnetIds`, `"Active"`,
+`"aws:kms"`...). They are read from the source with `ast`, so the tests follow the rules as they
+change and need no list kept by hand.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, FrozenSet, Iterator, List, Tuple
+
+PACKAGE = Path(__file__).resolve().parents[2] / "policypack"
+
+PATH_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+))*$")
+
+# What the IAM reader and most rules look at, whatever module they live in.
+COMMON_KEYS = (
+    "name", "arn", "id", "bucket", "policy", "tags", "region", "description", "type", "value",
+    "Version", "Statement", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal",
+    "NotPrincipal", "Condition", "Sid", "Service", "AWS",
+)
+
+
+def _module_strings(tree: ast.AST) -> Iterator[str]:
+    """String constants of a module, except docstrings and the literal parts of f-strings."""
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            skip.update(id(v) for v in node.values)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            body = getattr(node, "body", [])
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                skip.add(id(body[0].value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            yield node.value
+
+
+def _data_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _data_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _data_strings(v)
+
+
+@lru_cache(maxsize=None)
+def strings_of_file(path: Path) -> Tuple[str, ...]:
+    try:
+        text = path.read_text()
+    except OSError:
+        return ()
+    if path.suffix == ".py":
+        try:
+            return tuple(dict.fromkeys(_module_strings(ast.parse(text))))
+        except SyntaxError:
+            return ()
+    if path.suffix == ".json":
+        try:
+            return tuple(dict.fromkeys(_data_strings(json.loads(text))))
+        except ValueError:
+            return ()
+    return tuple(dict.fromkeys(re.findall(r"[A-Za-z0-9_.:/*-]{2,60}", text)))
+
+
+def _short(strings: Any) -> List[str]:
+    return [s for s in strings if 0 < len(s) <= 100 and "\n" not in s]
+
+
+@lru_cache(maxsize=None)
+def module_strings(module_name: str) -> Tuple[str, ...]:
+    """The strings of one rule module (where a policy's `check` is defined)."""
+    module = sys.modules.get(module_name)
+    try:
+        path = Path(inspect.getsourcefile(module)) if module is not None else None
+    except TypeError:
+        path = None
+    return tuple(_short(strings_of_file(path))) if path else ()
+
+
+@lru_cache(maxsize=None)
+def pack_strings() -> Tuple[str, ...]:
+    """Every short string of the rules, the core helpers and the rule data (runtimes, regions...)."""
+    out: List[str] = []
+    for folder in ("rules", "core", "data"):
+        for path in sorted((PACKAGE / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".json", ".csv", ".txt"):
+                out.extend(_short(strings_of_file(path)))
+    return tuple(dict.fromkeys(out))
+
+
+def paths_of(strings: Any) -> FrozenSet[str]:
+    """The strings that look like camelCase property paths (`vpcConfig.subnetIds`, `runtime`)."""
+    return frozenset(s for s in strings if PATH_RE.match(s) and len(s) <= 60 and ":" not in s)
+
+
+def keys_of(paths: Any) -> FrozenSet[str]:
+    return frozenset(seg for p in paths for seg in p.split(".") if not seg.isdigit())
+
+
+def policy_module(policy: Any) -> str:
+    return getattr(policy.check, "__module__", "") or ""
