@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
+from .arn import parse_arn
 from .props import UNKNOWN, plain
 
 
@@ -241,8 +242,6 @@ def is_resource_wildcard(resource: Any) -> bool:
     text = resource.strip()
     if text == "*":
         return True
-    from .arn import parse_arn
-
     arn = parse_arn(text)
     if arn is None:
         return False

@@ -451,6 +451,9 @@ def _run_sdk_validation(policy: Any, args: Any, report: Any, found: List[Diagnos
         ))
     except _NotApplicableError:
         pass
+    except Exception as err:  # the servicer's call fails, and with it the engine's preview
+        where = f" on {urn}" if urn else ""
+        raise EvaluationError(f"policy {policy.name!r} failed{where}: {err.__class__.__name__}: {err}") from None
 
 
 def full_message(description: str, message: str) -> str:

@@ -239,6 +239,7 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
             return super().RegisterResourceOutputs(request)
 
     mocks = Mocks()
+    _tolerate_ill_typed_echoes()
     pulumi.runtime.set_all_config(config, [])
     pulumi.runtime.set_mocks(mocks, project=project["name"], stack=stack, preview=preview,
                              monitor=RecordingMonitor(mocks))
@@ -308,6 +309,26 @@ def add_default_providers(captured: CapturedStack) -> None:
             defaults[package] = provider
             captured.resources.insert(1, provider)
         state.provider = provider.urn
+
+
+def _tolerate_ill_typed_echoes() -> None:
+    """The mocks echo a program's inputs back as outputs. An input of the wrong shape (a dict
+    where the SDK's types say string, e.g. `environment={"variables": {"variables": {...}}}`)
+    reaches the engine as it is - a real provider's Check would then reject it - but its echo
+    would crash the SDK's output typing and end the run before the analyzer sees it. Read such
+    echoes as the SDK reads inputs the engine returned no value for: as None."""
+    from pulumi.runtime import rpc
+
+    strict = rpc.translate_output_properties
+    if getattr(strict, "_tolerant", False):
+        return
+
+    def tolerant(output, output_transformer, typ=None, transform_using_type_metadata=False, path=None,
+                 return_none_on_dict_type_mismatch=False):
+        return strict(output, output_transformer, typ, transform_using_type_metadata, path, True)
+
+    tolerant._tolerant = True  # type: ignore[attr-defined]
+    rpc.translate_output_properties = tolerant
 
 
 def _program_error(err: BaseException, main_file: Path) -> str:

@@ -22,6 +22,15 @@ BRIDGE_DEFAULTS_KEY = "__defaults"
 ARN_LIMIT = 200  # characters of an ARN quoted in a message (ARNs run longer than show()'s default)
 
 
+def _block(props: Any, name: str) -> Any:
+    """A nested block such as `vpcConfig`. Old provider versions (still in stack exports) sent a block as a
+    one-element list: it is read as the object."""
+    value = get(props, name)
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+        return value[0]
+    return value
+
+
 # -- aws-lambda-function-in-vpc ------------------------------------------------------------------
 
 @resource_rule(
@@ -47,7 +56,7 @@ ARN_LIMIT = 200  # characters of an ARN quoted in a message (ARNs run longer tha
     tags=["lambda", "network"],
 )
 def function_in_vpc(resource: Resource, config: Config) -> Iterator[str]:
-    vpc = get(resource.props, "vpcConfig")
+    vpc = _block(resource.props, "vpcConfig")
     if vpc is UNKNOWN:
         return
     if vpc is None:
@@ -158,7 +167,7 @@ def _deprecation_messages(runtime: str, entry: Tuple[str, str, str], today: date
         warn_days = 180
     if days_left <= warn_days:
         yield (f"(upcoming) `runtime` is {show(runtime)}, which will be deprecated on {deprecated_on.isoformat()} "
-               f"(in {days_left} days): {move} before then.")
+               f"(in {days_left} day{'' if days_left == 1 else 's'}): {move} before then.")
 
 
 def _suggestion(family: Optional[str], today: date) -> Optional[str]:
@@ -193,7 +202,7 @@ def _quoted(values: List[str]) -> str:
 
 @resource_rule(
     name="aws-lambda-function-dead-letter-target",
-    description="A Lambda dead-letter configuration names an SQS queue or SNS topic.",
+    description="A Lambda dead-letter configuration names a standard SQS queue or SNS topic.",
     resource_types=[FUNCTION],
     enforcement_level=MANDATORY,
     severity=MEDIUM,
@@ -204,7 +213,7 @@ def _quoted(values: List[str]) -> str:
     tags=["lambda", "reliability"],
 )
 def function_dead_letter_target(resource: Resource, config: Config) -> Iterator[str]:
-    dlq = get(resource.props, "deadLetterConfig")
+    dlq = _block(resource.props, "deadLetterConfig")
     if dlq is None or dlq is UNKNOWN:
         return
     if not isinstance(dlq, dict):
@@ -221,6 +230,9 @@ def function_dead_letter_target(resource: Resource, config: Config) -> Iterator[
     if not _is_queue_or_topic_arn(target):
         yield (f"`deadLetterConfig.targetArn` is {show(target, ARN_LIMIT)}, not an SQS queue or SNS topic ARN: "
                "pass the queue's or topic's `arn` (not its name or URL).")
+    elif target.endswith(".fifo"):
+        yield (f"`deadLetterConfig.targetArn` is {show(target, ARN_LIMIT)}, a FIFO queue or topic, which Lambda "
+               "cannot send dead letters to: use a standard SQS queue or SNS topic.")
 
 
 def _is_queue_or_topic_arn(value: Any) -> bool:
@@ -311,7 +323,7 @@ SETTABLE_AWS_LAMBDA_KEYS = frozenset({"AWS_LAMBDA_EXEC_WRAPPER", "AWS_LAMBDA_DOT
     tags=["lambda", "correctness"],
 )
 def function_environment_valid(resource: Resource, config: Config) -> Iterator[str]:
-    environment = get(resource.props, "environment")
+    environment = _block(resource.props, "environment")
     if environment is None or environment is UNKNOWN:
         return
     if not isinstance(environment, dict):
@@ -440,7 +452,7 @@ REFERENCE_PATTERNS: Tuple["re.Pattern[str]", ...] = (
     tags=["lambda", "secrets"],
 )
 def function_no_plaintext_secrets(resource: Resource, config: Config) -> Iterator[str]:
-    variables = get(resource.props, "environment.variables")
+    variables = get(_block(resource.props, "environment"), "variables")
     if not isinstance(variables, dict):
         return
     for path, key, value in _string_leaves(variables, "environment.variables"):
@@ -519,7 +531,7 @@ def _is_reference(value: str) -> bool:
     tags=["lambda", "observability"],
 )
 def function_tracing_active(resource: Resource, config: Config) -> Iterator[str]:
-    tracing = get(resource.props, "tracingConfig")
+    tracing = _block(resource.props, "tracingConfig")
     if tracing is UNKNOWN:
         return
     mode = get(tracing, "mode") if isinstance(tracing, dict) else None

@@ -22,7 +22,7 @@ _PLAIN_KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_\-$]*")
     "`pulumi.Output.concat(\"arn:aws:s3:::\", bucket.id, \"/*\")`, `pulumi.Output.format(...)`, "
     "`bucket.arn.apply(lambda arn: f\"{arn}/*\")` or, for JSON documents, `pulumi.Output.json_dumps({...})`; "
     "key dicts by plain strings, not by Outputs.",
-    url="https://www.pulumi.com/docs/iac/concepts/inputs-outputs/apply/",
+    url="https://www.pulumi.com/docs/iac/concepts/inputs-outputs/helpers/",
     tags=["pulumi", "correctness"],
 )
 def no_unresolved_outputs(resource: Resource, config: Config) -> Iterator[str]:

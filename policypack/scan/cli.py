@@ -203,11 +203,15 @@ def _apply_overrides(target: ScanTarget, overrides: Dict[str, str]) -> None:
         target.stack_config[key if ":" in key else f"{target.project}:{key}"] = value
 
 
+def demo_roots() -> List[Path]:
+    """Where the demo looks: the working directory, then the checkout this package runs from."""
+    return list(dict.fromkeys([Path.cwd(), Path(__file__).resolve().parents[2]]))
+
+
 def demo_paths() -> List[Path]:
-    """reference_stack/ and examples/*/ of the first of (working directory, the pack's checkout)
-    that has them."""
-    package_root = Path(__file__).resolve().parents[2]
-    for root in dict.fromkeys([Path.cwd(), package_root]):
+    """reference_stack/ and examples/*/ of the first demo root that has them."""
+    roots = demo_roots()
+    for root in roots:
         found = []
         if is_program_dir(root / "reference_stack"):
             found.append(root / "reference_stack")
@@ -216,9 +220,8 @@ def demo_paths() -> List[Path]:
             found += sorted(p for p in examples.iterdir() if is_program_dir(p))
         if found:
             return [Path(os.path.relpath(p)) if _below(p, Path.cwd()) else p for p in found]
-    raise ScanInputError(
-        f"demo: nothing to scan - no reference_stack/ or examples/*/ Pulumi project in {Path.cwd()} or {package_root}"
-    )
+    where = " or ".join(str(r) for r in roots)
+    raise ScanInputError(f"demo: nothing to scan - no reference_stack/ or examples/*/ Pulumi project in {where}")
 
 
 def _below(path: Path, root: Path) -> bool:

@@ -105,7 +105,8 @@ def parse_json(path: Path, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        truncated = err.pos >= len(text.rstrip())
+        # the parser stopped at the end, or inside a string that never closes: the rest is missing
+        truncated = err.pos >= len(text.rstrip()) or err.msg.startswith("Unterminated string")
         hint = " - the file looks truncated" if truncated else ""
         raise ScanInputError(f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}){hint}") from None
     except RecursionError:
@@ -164,7 +165,7 @@ def _state_resources(path: Path, data: Mapping[str, Any], kind: str) -> Any:
             return []
         if not isinstance(deployment, dict):
             raise ScanInputError(f"{path}: `deployment` is not an object")
-        return deployment.get("resources") or []
+        return _or_empty(deployment.get("resources"))
     checkpoint = data.get("checkpoint", data)
     if checkpoint is None:
         return []
@@ -175,7 +176,11 @@ def _state_resources(path: Path, data: Mapping[str, Any], kind: str) -> Any:
         return []
     if not isinstance(latest, dict):
         raise ScanInputError(f"{path}: `checkpoint.latest` is not an object")
-    return latest.get("resources") or []
+    return _or_empty(latest.get("resources"))
+
+
+def _or_empty(resources: Any) -> Any:
+    return [] if resources is None else resources
 
 
 def read_state(path: Path, data: Mapping[str, Any], kind: str) -> ScanTarget:

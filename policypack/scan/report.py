@@ -154,12 +154,15 @@ def _is_stack_policy(policy: Any) -> bool:
 
 def target_report(target: ScanTarget, diagnostics: Iterable[Diagnostic], descriptions: Dict[str, str]) -> TargetReport:
     stack_urn = next((r.urn for r in target.resources if r.type == "pulumi:pulumi:Stack"), "")
+    shown: Dict[Path, str] = {}  # a few files, many violations: resolve each path once
     violations = []
     for d in diagnostics:
         file, line = target.location(d.urn or stack_urn)
+        if file is not None and file not in shown:
+            shown[file] = display_path(file)
         violations.append(Violation(
             policy=d.policy, level=d.level, severity=d.severity, description=descriptions.get(d.policy, ""),
-            message=d.message, urn=d.urn, file=display_path(file) if file else None, line=line if file else None,
+            message=d.message, urn=d.urn, file=shown[file] if file else None, line=line if file else None,
         ))
     return TargetReport(
         path=display_path(target.path), kind=target.kind, format_version=target.format_version,

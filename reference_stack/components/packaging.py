@@ -122,6 +122,7 @@ def write_zip(entries: Sequence[Entry], destination: Path) -> None:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED,
                                  compresslevel=COMPRESS_LEVEL)
+        os.chmod(tmp_name, FILE_MODE)  # mkstemp makes it private; the archive is no secret
         os.replace(tmp_name, destination)  # atomic: a reader never sees half an archive
     finally:
         if os.path.exists(tmp_name):

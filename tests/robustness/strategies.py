@@ -6,6 +6,13 @@ that are valid, truncated, of the wrong JSON kind or with odd statement shapes. 
 toward the property paths and values each rule's module mentions (see `vocabulary`), so the random
 input reaches the code that reads it instead of bouncing off the first `get`.
 
+Why two stages: Hypothesis spends ~0.1 ms per draw, and a tree built draw by draw costs a hundred
+draws - too slow for 2,000 examples for each of ~40 rules. So a seeded generator (`Generator`)
+builds, once per rule, a corpus of values (scalars, ARNs, IAM documents, small keyed trees with
+secrets and unknowns, huge and deep values) and of whole property trees planted at the rule's
+paths; Hypothesis then composes an example from a few choices: a base tree, more values planted at
+more paths, the shapes on the way, node links, config. Shrinking still works on those choices.
+
 Everything here produces the engine form (sentinel strings, secret signature objects). `to_plain`
 turns it into what a rule's `check` sees (what `PackResourcePolicy.validate` hands it).
 """
@@ -14,8 +21,9 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -46,7 +54,7 @@ UNKNOWNS = (
     UNKNOWN_STRING_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_BOOLEAN_VALUE, UNKNOWN_ARRAY_VALUE,
     UNKNOWN_OBJECT_VALUE, UNKNOWN_ASSET_VALUE, UNKNOWN_ARCHIVE_VALUE,
 )
-MAX_DEPTH = 40  # below protobuf's nesting limit for a Struct on the wire (100 levels of Value/Struct)
+MAX_DEPTH = 40  # well below protobuf's nesting limit for a Struct on the wire (100)
 
 
 def secret(value: Any) -> Dict[str, Any]:
@@ -81,13 +89,14 @@ HUGE_STRINGS = (
     "é☃\U0001F600\x00" * 5_000,
     "a" * 5_000 + OUTPUT_TEXT,
 )
-HUGE_LISTS = (  # big enough to show a quadratic walk, small enough for 2,000 examples per rule
+HUGE_CONTAINERS = (  # big enough to show a quadratic walk, small enough for 2,000 examples per rule
     ["s3:GetObject"] * 2_000,
     list(range(2_000)),
     ["arn:aws:s3:::bucket/uploads/*", None, 1.5, UNKNOWN_STRING_VALUE] * 500,
     [{"a": i} for i in range(500)],
+    {f"K{i}": "v" * 10 for i in range(1_000)},
 )
-HUGE_DICTS = ({f"K{i}": "v" * 10 for i in range(1_000)},)
+SHARED = frozenset(id(v) for v in HUGE_CONTAINERS)  # never copied, never mutated
 ASSETS = (
     {SPECIAL_SIG_KEY: SPECIAL_ASSET_SIG, "path": "./handler.py"},
     {SPECIAL_SIG_KEY: SPECIAL_ASSET_SIG, "text": "print('hi')"},
@@ -100,8 +109,9 @@ ODD_STRINGS = (
     ":", "::", "/", "${aws:username}", "\x00", "\t\n", "ümlaut", "UPPER", "a" * 300,
     "<pulumi.output.Output object at 0x7f>", OUTPUT_TEXT,
 )
-INTS = (-(2**63), -1, 0, 1, 2, 3, 5, 100, 128, 900, 1000, 4096, 4097, 2**31, 2**53 + 1, 10**20)
-FLOATS = (-1.0, 0.0, 0.5, 1.0, 2.0, 3.0, 99.9, 100.0, 1e15, 1e300, -0.0)
+SCALARS = (None, True, False, -(2**63), -1, 0, 1, 2, 3, 5, 100, 128, 900, 1000, 4096, 4097, 2**31,
+           2**53 + 1, 10**20, -1.0, 0.0, -0.0, 0.5, 1.0, 2.0, 3.0, 99.9, 100.0, 1e15, 1e300)
+NON_FINITE = (math.nan, math.inf, -math.inf)
 
 SERVICES = ("s3", "sqs", "sns", "lambda", "iam", "kms", "logs", "execute-api", "apigateway",
             "secretsmanager", "ssm", "events", "dynamodb", "xray", "", "*", "S3")
@@ -128,13 +138,16 @@ PRINCIPALS = (
     "*", {"Service": "lambda.amazonaws.com"}, {"Service": ["lambda.amazonaws.com", "s3.amazonaws.com"]},
     {"AWS": "*"}, {"AWS": ["arn:aws:iam::123456789012:root"]}, {"AWS": "123456789012"},
     {"Federated": "cognito-identity.amazonaws.com"}, {"CanonicalUser": "abc"}, {}, [], "lambda.amazonaws.com",
+    UNKNOWN_OBJECT_VALUE, {"Service": UNKNOWN_STRING_VALUE},
 )
 CONDITIONS = (
     {"Bool": {"aws:SecureTransport": "false"}}, {"Bool": {"aws:SecureTransport": False}},
     {"StringEquals": {"aws:SourceAccount": "123456789012"}},
     {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::bucket-1"}}, {"StringLike": {"s3:prefix": ["uploads/*"]}},
-    {}, [], "yes",
+    {}, [], "yes", UNKNOWN_OBJECT_VALUE,
 )
+EFFECTS = ("Allow", "Allow", "Allow", "Deny", "allow", "", None, 1, UNKNOWN_STRING_VALUE)
+VERSIONS = ("2012-10-17", "2012-10-17", "2012-10-17", "2008-10-17", "", 1, None, UNKNOWN_STRING_VALUE)
 WRONG_DOCUMENT_TEXTS = (
     "", " ", "{", "}", "[]", "[{}]", "3", "-1.5", '"a string"', "null", "true", "not json", "{'single': 'quotes'}",
     '{"Statement": "x"}', '{"Statement": 5}', '{"Statement": null}', '{"Statement": [1, "a", null, []]}',
@@ -149,83 +162,6 @@ WRONG_DOCUMENT_TEXTS = (
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"'
     + OUTPUT_TEXT.replace('"', "'").replace("\n", " ") + '"}]}',
 )
-
-
-# -- building blocks --------------------------------------------------------------------------------
-
-def _nest(leaf: Any, depth: int) -> Any:
-    for level in range(depth):
-        leaf = {"a": leaf} if level % 2 else [leaf]
-    return leaf
-
-
-@lru_cache(maxsize=None)
-def arns(extra: Tuple[str, ...] = ()) -> st.SearchStrategy[str]:
-    resource = st.one_of(st.sampled_from(ARN_RESOURCES), st.text(max_size=12),
-                         *( [st.sampled_from(extra)] if extra else []))
-    built = st.builds(lambda s, r, a, res: f"arn:aws:{s}:{r}:{a}:{res}",
-                      st.sampled_from(SERVICES), st.sampled_from(REGIONS), st.sampled_from(ACCOUNTS), resource)
-    return st.one_of(built, st.sampled_from(("arn:", "arn:aws", "arn:::::", "arn:aws:s3:::bucket-1/uploads/*")))
-
-
-def _string_or_list(element: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    junk = st.sampled_from((None, 3, 1.5, True, {}, {"a": "b"}, UNKNOWN_STRING_VALUE, UNKNOWN_ARRAY_VALUE))
-    return st.one_of(element, st.lists(st.one_of(element, junk), max_size=4), junk)
-
-
-@lru_cache(maxsize=None)
-def policy_documents() -> st.SearchStrategy[Any]:
-    """IAM documents as objects or JSON text: valid, odd, truncated, of the wrong kind."""
-    actions = _string_or_list(st.sampled_from(ACTIONS))
-    resources = _string_or_list(st.one_of(arns(), st.sampled_from(("*", "arn:aws:s3:::bucket-1/*"))))
-    statement = st.fixed_dictionaries(
-        {"Effect": st.sampled_from(("Allow", "Allow", "Deny", "allow", "", None, 1, UNKNOWN_STRING_VALUE))},
-        optional={
-            "Action": actions, "NotAction": actions, "Resource": resources, "NotResource": resources,
-            "Principal": st.sampled_from(PRINCIPALS + (UNKNOWN_OBJECT_VALUE,)),
-            "NotPrincipal": st.sampled_from(PRINCIPALS),
-            "Condition": st.sampled_from(CONDITIONS + (UNKNOWN_OBJECT_VALUE,)),
-            "Sid": st.sampled_from(("", "S1", 3, None)),
-        },
-    )
-    odd_statement = st.sampled_from(("x", 5, None, [], UNKNOWN_OBJECT_VALUE, UNKNOWN_STRING_VALUE))
-    statements = st.one_of(
-        st.lists(st.one_of(statement, statement, odd_statement), max_size=4),
-        statement,
-        odd_statement,
-        st.just(UNKNOWN_ARRAY_VALUE),
-    )
-    document = st.fixed_dictionaries(
-        {},
-        optional={
-            "Version": st.sampled_from(("2012-10-17", "2012-10-17", "2008-10-17", "", 1, None, UNKNOWN_STRING_VALUE)),
-            "Statement": statements,
-            "Id": st.text(max_size=5),
-        },
-    )
-    as_text = document.map(json.dumps)
-    truncated = st.tuples(as_text, st.integers(0, 200)).map(lambda pair: pair[0][: pair[1]])
-    return st.one_of(
-        document,
-        as_text,
-        as_text,
-        truncated,
-        st.sampled_from(WRONG_DOCUMENT_TEXTS),
-        st.sampled_from(UNKNOWNS[:1] + UNKNOWNS[4:5]),
-        st.lists(document, max_size=2),
-    )
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """What one rule's module reads: paths, their keys, and the strings it compares with."""
-
-    paths: Tuple[str, ...]
-    keys: Tuple[str, ...]
-    values: Tuple[str, ...]
-    types: Tuple[str, ...]  # the resource types the rule applies to (or all, for "*")
-    pool: Tuple[str, ...] = field(default=())  # identity values shared by the nodes of a stack
-
 
 ALL_TYPES: Tuple[str, ...] = tuple(sorted(
     {v for v in vars(t).values() if isinstance(v, str) and ":" in v}
@@ -243,6 +179,23 @@ IDENTITY_POOL = (
     "integrations/int-1", "int-1", "/aws/lambda/fn-1", "arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/fn-1",
     "key-1", "arn:aws:kms:us-west-2:123456789012:key/key-1", "alias/key-1",
 )
+IDENTITY_KEYS = ("arn", "id", "name", "bucket", "invokeArn", "executionArn", "qualifiedArn", "url")
+# What a node says about itself on top of its random tree: nothing, or one or two identity values.
+IDENTITY_OVERLAYS = (
+    {},
+    *({key: value} for key in IDENTITY_KEYS for value in IDENTITY_POOL + UNKNOWNS[:1]),
+    *({"arn": arn, "name": arn.rsplit(":", 1)[-1]} for arn in IDENTITY_POOL if arn.startswith("arn:")),
+)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What one rule's module reads: paths, their keys, and the strings it compares with."""
+
+    paths: Tuple[str, ...]
+    keys: Tuple[str, ...]
+    values: Tuple[str, ...]
+    types: Tuple[str, ...]  # the resource types the rule applies to (all of them, for "*")
 
 
 @lru_cache(maxsize=None)
@@ -251,127 +204,289 @@ def vocabulary_for(policy: Any) -> Vocabulary:
     everything = vocab.pack_strings()
     paths = tuple(sorted(vocab.paths_of(own))) or ("name",)
     keys = tuple(sorted(vocab.keys_of(vocab.paths_of(own)) | set(vocab.COMMON_KEYS)))
-    values = tuple(sorted(set(own) | {s for s in everything if len(s) <= 40}))
+    values = tuple(dict.fromkeys([*own, *(s for s in everything if len(s) <= 40)]))
     declared = tuple(getattr(policy, "resource_types", ()) or ())
-    types = tuple(x for x in declared if x != "*") if "*" not in declared else ALL_TYPES
-    return Vocabulary(paths=paths, keys=keys, values=values, types=types or ALL_TYPES, pool=IDENTITY_POOL)
+    types = ALL_TYPES if "*" in declared else tuple(x for x in declared if x != "*")
+    return Vocabulary(paths=paths, keys=keys, values=values, types=types or ALL_TYPES)
 
 
-# -- trees -------------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def leaves(v: Vocabulary, *, finite: bool = True) -> st.SearchStrategy[Any]:
-    """Scalars, mostly what the rule compares with; odd and costly values (huge, deep) now and then.
-
-    `finite=False` adds NaN and infinities (only a raw check can meet them).
-    """
-    vocabulary = st.sampled_from(v.values)
-    rare = st.one_of(
-        st.sampled_from(HUGE_STRINGS),
-        st.sampled_from(HUGE_LISTS + HUGE_DICTS),
-        st.builds(_nest, vocabulary, st.integers(5, MAX_DEPTH)),
-        st.sampled_from(ASSETS),
-        st.floats(allow_nan=not finite, allow_infinity=not finite),
-        st.text(max_size=12),
-    )
-    return st.one_of(
-        vocabulary,
-        st.none(),
-        st.booleans(),
-        st.sampled_from(INTS),
-        st.sampled_from(FLOATS),
-        st.sampled_from(ODD_STRINGS),
-        vocabulary,
-        arns(v.values),
-        st.sampled_from(v.pool) if v.pool else vocabulary,
-        st.sampled_from(UNKNOWNS),
-        vocabulary,
-        policy_documents(),
-        rare,
-    )
+PROVIDER_VOCABULARY = Vocabulary(
+    paths=("region", "profile", "allowedAccountIds", "defaultTags.tags", "assumeRole.roleArn", "version"),
+    keys=("region", "profile", "allowedAccountIds", "defaultTags", "tags", "assumeRole", "roleArn", "version"),
+    values=REGIONS + ("us-west-2", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1"),
+    types=(t.AWS_PROVIDER,),
+)
 
 
-def _key(v: Vocabulary) -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(v.keys), st.sampled_from(v.keys), st.text(max_size=8))
+# -- the seeded generator ---------------------------------------------------------------------------
+
+class Generator:
+    """Random values for one vocabulary, from a fixed seed (the corpora are reproducible)."""
+
+    def __init__(self, v: Vocabulary, finite: bool, seed: str) -> None:
+        self.v = v
+        self.finite = finite
+        self.rng = random.Random(seed)
+
+    def pick(self, options: Sequence[Any]) -> Any:
+        return options[self.rng.randrange(len(options))]
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
+
+    # scalars
+    def text(self) -> str:
+        alphabet = "abcXYZ019_-:/*.é \x00☃"
+        return "".join(self.pick(alphabet) for _ in range(self.rng.randrange(0, 12)))
+
+    def number(self) -> Any:
+        kind = self.rng.randrange(4)
+        if kind == 0:
+            return self.rng.randrange(-10, 5000)
+        if kind == 1:
+            return float(self.rng.randrange(-10, 5000))
+        if kind == 2:
+            return self.rng.uniform(-1e6, 1e6)
+        return self.pick(SCALARS[3:])
+
+    def arn(self) -> str:
+        resource = self.pick(ARN_RESOURCES) if self.chance(0.7) else self.pick(self.v.values)
+        return f"arn:aws:{self.pick(SERVICES)}:{self.pick(REGIONS)}:{self.pick(ACCOUNTS)}:{resource}"
+
+    def leaf(self) -> Any:
+        roll = self.rng.random()
+        if roll < 0.30:
+            return self.pick(self.v.values)
+        if roll < 0.38:
+            return self.pick(SCALARS[:3])
+        if roll < 0.48:
+            return self.number()
+        if roll < 0.55:
+            return self.pick(ODD_STRINGS)
+        if roll < 0.63:
+            return self.arn()
+        if roll < 0.68:
+            return self.pick(IDENTITY_POOL)
+        if roll < 0.78:
+            return self.pick(UNKNOWNS)
+        if roll < 0.85:
+            return self.text()
+        if roll < 0.90:
+            return self.document()
+        return self.rare()
+
+    def rare(self) -> Any:
+        roll = self.rng.randrange(5 if self.finite else 6)
+        if roll == 0:
+            return self.pick(HUGE_STRINGS)
+        if roll == 1:
+            return self.pick(HUGE_CONTAINERS)
+        if roll == 2:
+            return nest(self.pick(self.v.values), self.rng.randrange(5, MAX_DEPTH))
+        if roll == 3:
+            return self.pick(ASSETS)
+        if roll == 4:
+            return self.pick(WRONG_DOCUMENT_TEXTS)
+        return self.pick(NON_FINITE)
+
+    # containers
+    def key(self) -> str:
+        return self.pick(self.v.keys) if self.chance(0.8) else self.text()
+
+    def tree(self, depth: int = 3) -> Any:
+        if depth <= 0 or self.chance(0.55):
+            return self.leaf()
+        roll = self.rng.random()
+        if roll < 0.45:
+            return {self.key(): self.tree(depth - 1) for _ in range(self.rng.randrange(0, 4))}
+        if roll < 0.85:
+            return [self.tree(depth - 1) for _ in range(self.rng.randrange(0, 4))]
+        return secret(self.tree(depth - 1))
+
+    def string_or_list(self, element: Any) -> Any:
+        roll = self.rng.random()
+        if roll < 0.45:
+            return element()
+        if roll < 0.85:
+            return [element() if self.chance(0.85) else self.pick(SCALARS[:8] + UNKNOWNS[:4] + ({}, {"a": "b"}))
+                    for _ in range(self.rng.randrange(0, 4))]
+        return self.pick((None, 3, 1.5, True, {}, {"a": "b"}, UNKNOWN_STRING_VALUE, UNKNOWN_ARRAY_VALUE))
+
+    # IAM documents
+    def statement(self) -> Any:
+        if self.chance(0.08):
+            return self.pick(("x", 5, None, [], UNKNOWN_OBJECT_VALUE, UNKNOWN_STRING_VALUE))
+        stmt: Dict[str, Any] = {}
+        if self.chance(0.95):
+            stmt["Effect"] = self.pick(EFFECTS)
+        action = lambda: self.pick(ACTIONS)  # noqa: E731
+        resource = lambda: self.arn() if self.chance(0.5) else self.pick(("*", "arn:aws:s3:::bucket-1/*"))  # noqa: E731
+        for key, p, element in (("Action", 0.85, action), ("NotAction", 0.1, action),
+                                ("Resource", 0.8, resource), ("NotResource", 0.08, resource)):
+            if self.chance(p):
+                stmt[key] = self.string_or_list(element)
+        if self.chance(0.3):
+            stmt["Principal"] = self.pick(PRINCIPALS)
+        if self.chance(0.05):
+            stmt["NotPrincipal"] = self.pick(PRINCIPALS)
+        if self.chance(0.3):
+            stmt["Condition"] = self.pick(CONDITIONS)
+        if self.chance(0.2):
+            stmt["Sid"] = self.pick(("", "S1", 3, None))
+        return stmt
+
+    def document(self) -> Any:
+        doc: Dict[str, Any] = {}
+        if self.chance(0.9):
+            doc["Version"] = self.pick(VERSIONS)
+        roll = self.rng.random()
+        if roll < 0.75:
+            doc["Statement"] = [self.statement() for _ in range(self.rng.randrange(0, 4))]
+        elif roll < 0.9:
+            doc["Statement"] = self.statement()
+        elif roll < 0.97:
+            doc["Statement"] = self.pick(("x", 5, None, UNKNOWN_ARRAY_VALUE))
+        form = self.rng.random()
+        if form < 0.35:
+            return doc
+        text = json.dumps(doc)
+        if form < 0.8:
+            return text
+        if form < 0.9:
+            return text[: self.rng.randrange(0, len(text) + 1)]
+        return self.pick(WRONG_DOCUMENT_TEXTS + (UNKNOWN_STRING_VALUE, [doc]))
+
+    # values that fit what a path names
+    def value_for(self, segment: str) -> Any:
+        lowered = segment.lower()
+        if "polic" in lowered and self.chance(0.7):
+            return self.document()
+        if lowered.endswith(("arn", "arns", "uri")) and self.chance(0.6):
+            one = lambda: self.arn() if self.chance(0.6) else self.pick(IDENTITY_POOL)  # noqa: E731
+            return one() if self.chance(0.6) else [one() for _ in range(self.rng.randrange(0, 3))]
+        return self.tree()
+
+    def property_tree(self) -> Dict[str, Any]:
+        props: Dict[str, Any] = {}
+        for _ in range(self.rng.randrange(0, 3)):
+            props[self.key()] = self.tree()
+        for _ in range(self.rng.randrange(1, 7)):
+            segments = self.pick(self.v.paths).split(".")
+            plant(props, segments, self.value_for(segments[-1]), self.rng.randrange(1 << 16))
+        return props
 
 
-@lru_cache(maxsize=None)
-def trees(v: Vocabulary, *, finite: bool = True) -> st.SearchStrategy[Any]:
-    """Any JSON-like value, containers keyed by what the rule reads, secrets anywhere."""
-    def extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-        return st.one_of(
-            st.lists(children, max_size=4),
-            st.dictionaries(_key(v), children, max_size=4),
-            st.builds(secret, children),
-        )
-
-    return st.recursive(leaves(v, finite=finite), extend, max_leaves=6)
+def nest(leaf: Any, depth: int) -> Any:
+    for level in range(depth):
+        leaf = {"a": leaf} if level % 2 else [leaf]
+    return leaf
 
 
-def _value_for(segment: str, v: Vocabulary, values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """A value that fits the last segment of a path, often; anything, sometimes."""
-    lowered = segment.lower()
-    if "polic" in lowered:
-        return st.one_of(policy_documents(), policy_documents(), values)
-    if lowered.endswith("arn") or lowered.endswith("arns") or lowered.endswith("uri"):
-        pool = [st.sampled_from(v.pool)] if v.pool else []
-        return st.one_of(arns(v.values), st.lists(arns(v.values), max_size=3), *pool, values)
-    return values
+SHAPES = ("dict", "dict", "dict", "dict", "list", "secret", "unknown", "wrong")
 
 
-def _plant(tree: Dict[str, Any], segments: List[str], value: Any, draw: Any) -> None:
-    """Set `value` at `segments`, making dicts (or one-element lists, or secrets) on the way."""
+def plant(tree: Dict[str, Any], segments: List[str], value: Any, shape_bits: int) -> None:
+    """Set `value` at `segments`, making containers on the way: mostly dicts, sometimes a
+    one-element list, a secret, an unknown or a string (so the walk meets each shape)."""
     node: Any = tree
     for i, segment in enumerate(segments):
-        last = i == len(segments) - 1
         if segment.isdigit():
-            continue  # an index in a path: the list is made by the `wrap` below
-        if last:
+            continue  # an index in a path: lists come from the shapes below
+        if i == len(segments) - 1:
             node[segment] = value
             return
         child = node.get(segment)
-        if not isinstance(child, dict):
-            child = {}
-            shape = draw(st.sampled_from(("dict", "dict", "dict", "list", "secret", "unknown")))
-            if shape == "list":
-                node[segment] = [child]
-            elif shape == "secret":
-                node[segment] = secret(child)
-            elif shape == "unknown":
-                node[segment] = UNKNOWN_OBJECT_VALUE
-                return
-            else:
-                node[segment] = child
+        if isinstance(child, dict) and SPECIAL_SIG_KEY not in child:
+            node = child
+            continue
+        shape = SHAPES[(shape_bits >> (3 * i)) & 7]
+        child = {}
+        if shape == "list":
+            node[segment] = [child]
+        elif shape == "secret":
+            node[segment] = secret(child)
+        elif shape == "unknown":
+            node[segment] = UNKNOWN_OBJECT_VALUE
+            return
+        elif shape == "wrong":
+            node[segment] = "not-an-object"
+            return
+        else:
+            node[segment] = child
         node = child
 
 
-@st.composite
-def property_trees(draw: Any, v: Vocabulary, finite: bool = True) -> Dict[str, Any]:
-    """A resource's properties: some noise, then values planted at the paths the rule reads."""
-    values = trees(v, finite=finite)
-    props: Dict[str, Any] = draw(st.dictionaries(_key(v), values, max_size=3))
-    for path in draw(st.lists(st.sampled_from(v.paths), max_size=6)):
-        segments = path.split(".")
-        _plant(props, segments, draw(_value_for(segments[-1], v, values)), draw)
-    return props
+def copy_tree(value: Any) -> Any:
+    """Copy the containers of a corpus value (the shared huge ones stay shared: nothing mutates them)."""
+    if id(value) in SHARED:
+        return value
+    if isinstance(value, dict):
+        return {k: copy_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_tree(v) for v in value]
+    return value
 
 
-# -- config ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Corpus:
+    values: Tuple[Any, ...]  # simple first: Hypothesis shrinks toward the start
+    trees: Tuple[Dict[str, Any], ...]
+
+
+@lru_cache(maxsize=None)
+def corpus_for(v: Vocabulary, finite: bool) -> Corpus:
+    gen = Generator(v, finite, seed=f"{v.paths}|{v.types}|{finite}")
+    values: List[Any] = [*SCALARS[:3], *v.values[:200], *UNKNOWNS]
+    values += [gen.leaf() for _ in range(600)]
+    values += [gen.arn() for _ in range(100)]
+    values += [gen.document() for _ in range(200)]
+    values += [gen.tree() for _ in range(500)]
+    values += [gen.rare() for _ in range(60)]
+    trees = [gen.property_tree() for _ in range(1000)]
+    return Corpus(values=tuple(values), trees=tuple(trees))
+
+
+# -- Hypothesis compositions -------------------------------------------------------------------------
+
+def pick_from(options: Sequence[Any]) -> st.SearchStrategy[Any]:
+    """`sampled_from` for big sequences: an index draw (Hypothesis labels a `sampled_from` by
+    hashing all its elements, on every new strategy object)."""
+    options = tuple(options)
+    return st.integers(0, len(options) - 1).map(options.__getitem__)
+
+
+@lru_cache(maxsize=None)
+def property_trees(v: Vocabulary, finite: bool = True) -> st.SearchStrategy[Dict[str, Any]]:
+    """A corpus tree, plus corpus values planted at more of the rule's paths."""
+    corpus = corpus_for(v, finite)
+    base = pick_from(corpus.trees)
+    plantings = st.lists(st.tuples(pick_from(v.paths), pick_from(corpus.values), st.integers(0, 1 << 16)),
+                         max_size=3)
+
+    def build(parts: Tuple[Dict[str, Any], List[Tuple[str, Any, int]]]) -> Dict[str, Any]:
+        tree, extra = parts
+        props = copy_tree(tree)
+        for path, value, shape_bits in extra:
+            plant(props, path.split("."), copy_tree(value), shape_bits)
+        return props
+
+    return st.tuples(base, plantings).map(build)
+
 
 def _option_values(default: Any, v: Vocabulary) -> st.SearchStrategy[Any]:
     if isinstance(default, bool):
         return st.booleans()
     if isinstance(default, (int, float)):
         return st.one_of(st.integers(-5, 5000), st.integers(-5, 5000).map(float), st.sampled_from((0, -1, 10**6)))
+    words = st.one_of(pick_from(v.values), st.text(max_size=8))
     if isinstance(default, list):
-        return st.lists(st.one_of(st.sampled_from(v.values), st.text(max_size=8)), max_size=4)
-    if isinstance(default, str):
-        return st.one_of(st.sampled_from(v.values), st.text(max_size=8))
-    return st.one_of(st.none(), st.text(max_size=8))
+        return st.lists(words, max_size=4)
+    return words
 
 
+@lru_cache(maxsize=None)
 def configs(policy: Any) -> st.SearchStrategy[Optional[Dict[str, Any]]]:
-    """User config for a policy, as typed as the config schema allows (the CLI checks the types)."""
+    """User config for a policy, as typed as its config schema allows (the CLI checks the types)."""
     defaults = getattr(policy, "config_defaults", {}) or {}
     if not defaults:
         return st.none()
@@ -380,10 +495,7 @@ def configs(policy: Any) -> st.SearchStrategy[Optional[Dict[str, Any]]]:
     return st.one_of(st.none(), st.fixed_dictionaries({}, optional=options))
 
 
-# -- resources and stacks ----------------------------------------------------------------------------
-
-NAMES = st.one_of(st.sampled_from(("res", "fn-1", "bucket-1", "my_bucket", "A")),
-                  st.from_regex(re.compile(r"[A-Za-z0-9_-]{1,20}"), fullmatch=True))
+NAMES = st.sampled_from(("res", "fn-1", "bucket-1", "my_bucket", "A", "x" * 60, "Weird.Name-1", "r0"))
 
 
 @dataclass
@@ -395,26 +507,18 @@ class ResourceCase:
     config: Optional[Dict[str, Any]]
 
 
-@st.composite
-def resource_cases(draw: Any, policy: Any, finite: bool = True) -> ResourceCase:
+def uses_provider(policy: Any) -> bool:
+    return "provider_props" in vocab.module_source(vocab.policy_module(policy))
+
+
+@lru_cache(maxsize=None)
+def resource_cases(policy: Any, finite: bool = True) -> st.SearchStrategy[ResourceCase]:
     v = vocabulary_for(policy)
-    provider = draw(st.one_of(st.none(), property_trees(PROVIDER_VOCABULARY, finite=finite)))
-    return ResourceCase(
-        type=draw(st.sampled_from(v.types)),
-        name=draw(NAMES),
-        props=draw(property_trees(v, finite=finite)),
-        provider=provider,
-        config=draw(configs(policy)),
-    )
-
-
-PROVIDER_VOCABULARY = Vocabulary(
-    paths=("region", "profile", "allowedAccountIds", "defaultTags.tags", "assumeRole.roleArn", "version"),
-    keys=("region", "profile", "allowedAccountIds", "defaultTags", "tags", "assumeRole", "roleArn", "version"),
-    values=REGIONS + ("us-west-2", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1"),
-    types=(t.AWS_PROVIDER,),
-    pool=(),
-)
+    provider = st.none()
+    if uses_provider(policy):
+        provider = st.one_of(st.none(), property_trees(PROVIDER_VOCABULARY, finite))
+    return st.builds(ResourceCase, type=st.sampled_from(v.types), name=NAMES,
+                     props=property_trees(v, finite), provider=provider, config=configs(policy))
 
 
 @dataclass
@@ -442,26 +546,42 @@ def urn_of(resource_type: str, name: str) -> str:
     return f"urn:pulumi:dev::proj::{resource_type}::{name}"
 
 
-@st.composite
-def stack_cases(draw: Any, policy: Any, finite: bool = True, max_nodes: int = 8) -> StackCase:
+@lru_cache(maxsize=None)
+def stack_cases(policy: Any, finite: bool = True, max_nodes: int = 7) -> st.SearchStrategy[StackCase]:
+    """A few resources of the rule's types (and others), linked by dependencies, property
+    dependencies, parents and shared identity values (ARNs, names), some links dangling."""
     v = vocabulary_for(policy)
     own_types = st.sampled_from(v.types)
-    node_type = st.one_of(own_types, own_types, own_types, st.sampled_from(ALL_TYPES))
-    types = draw(st.lists(node_type, max_size=max_nodes))
-    urns = [urn_of(rt, f"r{i}") for i, rt in enumerate(types)]
-    targets = st.sampled_from(urns + [MISSING_URN]) if urns else st.just(MISSING_URN)
-    identity = st.sampled_from(v.pool)
-    nodes = []
-    for i, (rt, urn) in enumerate(zip(types, urns)):
-        props = draw(property_trees(v, finite=finite))
-        for key in draw(st.lists(st.sampled_from(("arn", "id", "name", "bucket", "invokeArn", "executionArn")),
-                                 max_size=2)):
-            props[key] = draw(st.one_of(identity, st.sampled_from(UNKNOWNS[:1])))
-        nodes.append(NodeCase(
-            type=rt, name=f"r{i}", urn=urn, props=props,
-            dependencies=draw(st.lists(targets, max_size=3)),
-            property_dependencies=draw(st.dictionaries(_key(v), st.lists(targets, max_size=3), max_size=3)),
-            parent=draw(st.one_of(st.just(""), targets)),
-            provider=draw(st.one_of(st.just(""), targets)),
-        ))
-    return StackCase(nodes=nodes, config=draw(configs(policy)))
+    node_type = st.one_of(own_types, own_types, st.sampled_from(ALL_TYPES))
+    corpus = corpus_for(v, finite)
+    links = st.lists(st.integers(0, max_nodes), max_size=2)  # index max_nodes: a URN not in the stack
+    node_parts = st.tuples(
+        node_type,
+        pick_from(corpus.trees),  # whole trees only: planting more per node costs too many draws
+        pick_from(IDENTITY_OVERLAYS),
+        links,
+        st.dictionaries(pick_from(v.keys), links, max_size=2),
+        st.integers(-1, max_nodes),  # parent (-1: none)
+        st.integers(-1, max_nodes),  # provider (-1: the default provider)
+    )
+
+    def build(parts: Tuple[List[Tuple[Any, ...]], Optional[Dict[str, Any]]]) -> StackCase:
+        raw_nodes, config = parts
+        urns = [urn_of(raw[0], f"r{i}") for i, raw in enumerate(raw_nodes)]
+
+        def urn(index: int) -> str:
+            return urns[index] if 0 <= index < len(urns) else MISSING_URN
+
+        nodes = []
+        for i, (rt, props, identity, deps, prop_deps, parent, provider) in enumerate(raw_nodes):
+            props = {**copy_tree(props), **identity}
+            nodes.append(NodeCase(
+                type=rt, name=f"r{i}", urn=urns[i], props=props,
+                dependencies=[urn(d) for d in deps],
+                property_dependencies={k: [urn(d) for d in ds] for k, ds in prop_deps.items()},
+                parent=urn(parent) if parent >= 0 else "",
+                provider=urn(provider) if provider >= 0 else "",
+            ))
+        return StackCase(nodes=nodes, config=config)
+
+    return st.tuples(st.lists(node_parts, max_size=max_nodes), configs(policy)).map(build)

@@ -112,3 +112,12 @@ def keys_of(paths: Any) -> FrozenSet[str]:
 
 def policy_module(policy: Any) -> str:
     return getattr(policy.check, "__module__", "") or ""
+
+
+@lru_cache(maxsize=None)
+def module_source(module_name: str) -> str:
+    module = sys.modules.get(module_name)
+    try:
+        return inspect.getsource(module) if module is not None else ""
+    except (OSError, TypeError):
+        return ""

@@ -252,8 +252,7 @@ def test_runtime_table_covers_every_family_and_parses():
 # -- aws-lambda-function-dead-letter-target -------------------------------------------------------
 
 def test_dead_letter_queue_and_topic_arns_pass():
-    for arn in ("arn:aws:sqs:us-west-2:123456789012:orders-dlq", "arn:aws:sqs:us-west-2:123456789012:jobs.fifo",
-                "arn:aws:sns:us-west-2:123456789012:failures"):
+    for arn in ("arn:aws:sqs:us-west-2:123456789012:orders-dlq", "arn:aws:sns:us-west-2:123456789012:failures"):
         assert analyze(function_dead_letter_target, FUNCTION, {"deadLetterConfig": {"targetArn": arn}}) == []
 
 
@@ -283,6 +282,24 @@ def test_dead_letter_target_that_is_not_a_queue_or_topic_arn_is_reported(target)
         function_dead_letter_target,
         f"`deadLetterConfig.targetArn` is \"{target}\", not an SQS queue or SNS topic ARN: pass the queue's or topic's "
         "`arn` (not its name or URL).")]
+
+
+def test_dead_letter_fifo_queue_is_reported():
+    target = "arn:aws:sqs:us-west-2:123456789012:jobs.fifo"
+    assert analyze(function_dead_letter_target, FUNCTION, {"deadLetterConfig": {"targetArn": target}}) == [mandatory(
+        function_dead_letter_target,
+        f"`deadLetterConfig.targetArn` is \"{target}\", a FIFO queue or topic, which Lambda cannot send dead letters "
+        "to: use a standard SQS queue or SNS topic.")]
+
+
+def test_blocks_as_one_element_lists_from_old_exports_are_read_as_objects():
+    props = {"deadLetterConfig": [{"targetArn": ""}], "tracingConfig": [{"mode": "Active"}],
+             "vpcConfig": [VPC], "environment": [{"variables": {"DB_PASSWORD": "hunter2!"}}]}
+    assert analyze([function_dead_letter_target, function_tracing_active, function_in_vpc,
+                    function_environment_valid, function_no_plaintext_secrets], FUNCTION, props) == [
+        mandatory(function_dead_letter_target, EMPTY_TARGET),
+        literal_secret("environment.variables.DB_PASSWORD"),
+    ]
 
 
 def test_dead_letter_config_of_the_wrong_kind_is_reported():

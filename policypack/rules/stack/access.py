@@ -8,19 +8,23 @@ resources, so asking about a role costs only that role's documents.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from ...core.graph import Node, StackGraph
-from ...core.iam import PolicyDocument, Statement, covers_any, has_unknown, identity_documents, known_strings
+from ...core.iam import (
+    PolicyDocument,
+    Statement,
+    aws_managed_policy_path,
+    covers_any,
+    has_unknown,
+    identity_documents,
+    known_strings,
+)
 from ...core.props import UNKNOWN
 from ...core.types import IAM_POLICY, POLICY_ATTACHMENT, ROLE, ROLE_POLICY, ROLE_POLICY_ATTACHMENT
 from .links import Link, link, link_each, shared
 from .patterns import has_policy_variable
-
-AWS_MANAGED = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/")
-
 
 @dataclass(frozen=True)
 class Grant:
@@ -50,7 +54,7 @@ class AccessIndex:
 
 
 def is_aws_managed(arn: object) -> bool:
-    return isinstance(arn, str) and bool(AWS_MANAGED.match(arn))
+    return aws_managed_policy_path(arn) is not None
 
 
 def access_index(graph: StackGraph) -> AccessIndex:
@@ -194,9 +198,3 @@ def find_grant(access: RoleAccess, action: str, reach: Callable[[str], bool],
                 return YES, Evidence(grant, statement, pattern)
             answer = MAYBE
     return answer, None
-
-
-def grants_of(access: RoleAccess, sure_only: bool = False) -> Iterator[Grant]:
-    for grant in access.grants:
-        if grant.sure or not sure_only:
-            yield grant

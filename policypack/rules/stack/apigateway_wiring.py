@@ -115,7 +115,7 @@ def _integration_violations(graph: StackGraph, integration: Node, permissions, f
     if not functions.candidates:
         if _is_lambda_uri(uri):
             yield StackViolation(integration.urn, (
-                f"`integrationUri` {show(uri)} is not a Function of this stack: point it at one "
+                f"`integrationUri` {show(uri, 200)} is not a Function of this stack: point it at one "
                 "(`fn.invoke_arn`), so its permission and wiring can be checked and kept."))
         return
     apis = link(graph, integration, "apiId", HTTP_API)
@@ -129,7 +129,7 @@ def _permission_violations(graph: StackGraph, integration: Node, function: Node,
     candidates = [p for p in permissions.of(function) if invokes(p, APIGATEWAY)]
     if not candidates:
         yield StackViolation(integration.urn, (
-            f"{label(function)} (its `integrationUri`) has no Permission that lets "
+            f"`integrationUri` points at {label(function)}, which has no Permission that lets "
             f"`{APIGATEWAY}` invoke it: add one with `sourceArn` {label(apis[0])}'s `executionArn` + \"/*/*\"."))
         return
     if any(_scoped_to_api(graph, p, apis) is not False for p in candidates):

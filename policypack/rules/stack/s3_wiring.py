@@ -458,9 +458,8 @@ def _write_reason(access, roles: Tuple[Node, ...], keys) -> Optional[str]:
 
 def _loop_message(notification: Node, index: int, entry: Any, reason: str) -> str:
     prefix, suffix = get(entry, "filterPrefix"), get(entry, "filterSuffix")
-    where = ", ".join(part for part in (
-        f"`filterPrefix` {show(prefix)}" if isinstance(prefix, str) and prefix else "",
-        f"`filterSuffix` {show(suffix)}" if isinstance(suffix, str) and suffix else "") if part) or "no filter"
+    where = ", ".join(f"`{key}` {show(value)}" for key, value in (("filterPrefix", prefix), ("filterSuffix", suffix))
+                      if value is UNKNOWN or (isinstance(value, str) and value)) or "no filter"
     return (
         f"is triggered by BucketNotification \"{notification.name}\" (`lambdaFunctions[{index}]`, {where}) "
         f"and may write back into that bucket under keys that trigger it again: {reason}. Write elsewhere "

@@ -1,0 +1,287 @@
+"""The reference stack's handler code against moto's S3 and SSM (no AWS account needed).
+
+Each test loads the handler the way Lambda does - its folder plus the shared code bundled with it
+on the path, `app` imported fresh (so module-level clients and caches start empty).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import sys
+import urllib.parse
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Dict, Iterator
+
+import boto3
+import pytest
+import requests
+from botocore.exceptions import ClientError
+from moto import mock_aws
+from PIL import Image, UnidentifiedImageError
+
+HANDLERS = Path(__file__).resolve().parents[2] / "reference_stack" / "handlers"
+REGION = "us-west-2"
+UPLOADS = "uploads-bucket"
+IMAGES = "images-bucket"
+CACHE_CONTROL = "public, max-age=31536000, immutable"
+READ_TOKEN_PARAMETER = "/serverless-reference/dev/api/read-token"
+WRITE_TOKEN_PARAMETER = "/serverless-reference/dev/api/write-token"
+READ_TOKEN = "read-token-value-123"
+WRITE_TOKEN = "write-token-value-456"
+SHARED_MODULES = ("ssm_parameters", "http_helpers")
+
+
+@pytest.fixture
+def aws(monkeypatch) -> Iterator[None]:
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION}.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        s3 = boto3.client("s3")
+        for bucket in (UPLOADS, IMAGES):
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        yield
+
+
+def load_handler(name: str, monkeypatch) -> ModuleType:
+    monkeypatch.syspath_prepend(str(HANDLERS / "shared"))
+    for module in SHARED_MODULES:
+        sys.modules.pop(module, None)  # a fresh execution environment: empty caches
+    spec = importlib.util.spec_from_file_location(f"reference_handler_{name}", HANDLERS / name / "app.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- the image processor --------------------------------------------------------------------------------
+
+@pytest.fixture
+def processor(aws, monkeypatch) -> ModuleType:
+    for name, value in {"SOURCE_PREFIX": "uploads/", "DESTINATION_BUCKET": IMAGES, "DESTINATION_PREFIX": "processed/",
+                        "CACHE_CONTROL": CACHE_CONTROL, "MAX_DIMENSION": "1024"}.items():
+        monkeypatch.setenv(name, value)
+    return load_handler("image_processor", monkeypatch)
+
+
+def image_bytes(image_format: str, size, mode: str = "RGB") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size, color=(200, 30, 30, 128)[: len(mode)] if mode != "L" else 128).save(out, format=image_format)
+    return out.getvalue()
+
+
+def s3_event(bucket: str, key: str) -> Dict[str, Any]:
+    """What S3 sends: the key URL-encoded (spaces as '+')."""
+    return {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+                         "s3": {"bucket": {"name": bucket}, "object": {"key": urllib.parse.quote_plus(key)}}}]}
+
+
+@pytest.mark.parametrize("key, source_format, size, mode, content_type, output_format, output_size", [
+    ("uploads/holiday/my cat.jpg", "JPEG", (2000, 1000), "RGB", "image/jpeg", "JPEG", (1024, 512)),
+    ("uploads/a.jpeg", "JPEG", (800, 1200), "RGB", "image/jpeg", "JPEG", (683, 1024)),
+    ("uploads/logo.png", "PNG", (1600, 1600), "RGBA", "image/png", "PNG", (1024, 1024)),
+    ("uploads/small.webp", "WEBP", (300, 200), "RGB", "image/webp", "WEBP", (300, 200)),
+    ("uploads/transparent.jpg", "PNG", (400, 400), "RGBA", "image/jpeg", "JPEG", (400, 400)),
+])
+def test_the_processor_writes_a_resized_copy_with_cache_control_and_content_type(
+        processor, capsys, key, source_format, size, mode, content_type, output_format, output_size):
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=UPLOADS, Key=key, Body=image_bytes(source_format, size, mode))
+
+    result = processor.handler(s3_event(UPLOADS, key), None)
+
+    destination = "processed/" + key[len("uploads/"):]
+    written = s3.get_object(Bucket=IMAGES, Key=destination)
+    assert written["ContentType"] == content_type
+    assert written["CacheControl"] == CACHE_CONTROL
+    body = written["Body"].read()
+    assert result == {"processed": [{"source": key, "destination": destination, "bytes": len(body)}]}
+    with Image.open(io.BytesIO(body)) as image:
+        assert (image.format, image.size) == (output_format, output_size)
+    metrics = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (metrics["ImagesProcessed"], metrics["BytesWritten"]) == (1, len(body))
+    assert metrics["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "ServerlessReference/ImagePipeline"
+
+
+def _nothing_written() -> bool:
+    return "Contents" not in boto3.client("s3").list_objects_v2(Bucket=IMAGES)
+
+
+def test_a_missing_upload_raises_so_the_event_goes_to_the_dead_letter_queue(processor):
+    with pytest.raises(ClientError) as raised:
+        processor.handler(s3_event(UPLOADS, "uploads/gone.jpg"), None)
+    assert raised.value.response["Error"]["Code"] == "NoSuchKey"
+    assert _nothing_written()
+
+
+def test_an_upload_that_is_not_an_image_raises(processor):
+    boto3.client("s3").put_object(Bucket=UPLOADS, Key="uploads/fake.png", Body=b"<html>not an image</html>")
+    with pytest.raises(UnidentifiedImageError):
+        processor.handler(s3_event(UPLOADS, "uploads/fake.png"), None)
+    assert _nothing_written()
+
+
+@pytest.mark.parametrize("key, message", [
+    ("other/a.jpg", "'other/a.jpg' is outside 'uploads/'"),
+    ("uploads/anim.gif", "'uploads/anim.gif' does not have an image suffix (.jpg, .jpeg, .png, .webp)"),
+])
+def test_events_the_processor_must_not_handle_raise(processor, key, message):
+    boto3.client("s3").put_object(Bucket=UPLOADS, Key=key, Body=image_bytes("PNG", (10, 10)))
+    with pytest.raises(processor.UnsupportedUpload, match=f"^{message.replace('(', '[(]').replace(')', '[)]')}$"):
+        processor.handler(s3_event(UPLOADS, key), None)
+    assert _nothing_written()
+
+
+def test_an_event_without_records_raises(processor):
+    with pytest.raises(processor.UnsupportedUpload, match="^the event has no S3 records$"):
+        processor.handler({"Records": []}, None)
+
+
+def test_a_failed_write_raises(processor, monkeypatch):
+    monkeypatch.setenv("DESTINATION_BUCKET", "no-such-bucket")
+    boto3.client("s3").put_object(Bucket=UPLOADS, Key="uploads/a.png", Body=image_bytes("PNG", (10, 10)))
+    with pytest.raises(ClientError) as raised:
+        processor.handler(s3_event(UPLOADS, "uploads/a.png"), None)
+    assert raised.value.response["Error"]["Code"] == "NoSuchBucket"
+
+
+# -- the API handlers ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def parameters(aws) -> Any:
+    ssm = boto3.client("ssm")
+    ssm.put_parameter(Name=READ_TOKEN_PARAMETER, Value=READ_TOKEN, Type="SecureString")
+    ssm.put_parameter(Name=WRITE_TOKEN_PARAMETER, Value=WRITE_TOKEN, Type="SecureString")
+    return ssm
+
+
+@pytest.fixture
+def list_items(parameters, monkeypatch) -> ModuleType:
+    monkeypatch.setenv("API_TOKEN_PARAMETER", READ_TOKEN_PARAMETER)  # the NAME, never the value
+    monkeypatch.setenv("IMAGES_BUCKET", IMAGES)
+    monkeypatch.setenv("IMAGES_PREFIX", "processed/")
+    monkeypatch.setenv("PARAMETER_CACHE_TTL_SECONDS", "300")
+    return load_handler("api_list_items", monkeypatch)
+
+
+@pytest.fixture
+def create_item(parameters, monkeypatch) -> ModuleType:
+    monkeypatch.setenv("API_TOKEN_PARAMETER", WRITE_TOKEN_PARAMETER)
+    monkeypatch.setenv("UPLOAD_BUCKET", UPLOADS)
+    monkeypatch.setenv("UPLOAD_PREFIX", "uploads/")
+    return load_handler("api_create_item", monkeypatch)
+
+
+def request(token: str = "", body: Any = None, query: Dict[str, str] = None) -> Dict[str, Any]:
+    """An HTTP API (payload 2.0) event."""
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    return {"version": "2.0", "headers": headers, "queryStringParameters": query,
+            "body": body if body is None or isinstance(body, str) else json.dumps(body), "isBase64Encoded": False}
+
+
+def test_the_secure_string_is_read_decrypted_at_run_time(parameters):
+    # without WithDecryption SSM returns ciphertext, so the token check below would fail
+    raw = parameters.get_parameter(Name=READ_TOKEN_PARAMETER)["Parameter"]["Value"]
+    assert raw != READ_TOKEN
+
+
+def test_list_items_returns_the_processed_images_to_the_read_token(list_items):
+    s3 = boto3.client("s3")
+    for key in ("processed/a.jpg", "processed/b.png"):
+        s3.put_object(Bucket=IMAGES, Key=key, Body=b"x" * 3)
+    response = list_items.handler(request(READ_TOKEN), None)
+    assert response["statusCode"] == 200
+    body = json.loads(response["body"])
+    assert [(i["key"], i["size"]) for i in body["items"]] == [("a.jpg", 3), ("b.png", 3)]
+    assert body["next"] is None
+    assert response["headers"]["cache-control"] == "no-store"
+
+
+def test_list_items_pages(list_items):
+    s3 = boto3.client("s3")
+    for key in ("processed/a.jpg", "processed/b.png"):
+        s3.put_object(Bucket=IMAGES, Key=key, Body=b"x")
+    first = json.loads(list_items.handler(request(READ_TOKEN, query={"limit": "1"}), None)["body"])
+    second = json.loads(list_items.handler(request(READ_TOKEN, query={"limit": "1", "next": first["next"]}), None)["body"])
+    assert [i["key"] for i in first["items"] + second["items"]] == ["a.jpg", "b.png"]
+
+
+@pytest.mark.parametrize("event", [request(), request("wrong-token"), request(WRITE_TOKEN),
+                                   {"headers": {"authorization": f"Basic {READ_TOKEN}"}}])
+def test_list_items_refuses_other_tokens(list_items, event):
+    response = list_items.handler(event, None)
+    assert (response["statusCode"], json.loads(response["body"])) == (401, {"message": "a valid bearer token is required"})
+
+
+def test_a_missing_parameter_raises(list_items, parameters):
+    parameters.delete_parameter(Name=READ_TOKEN_PARAMETER)
+    with pytest.raises(ClientError) as raised:
+        list_items.handler(request(READ_TOKEN), None)
+    assert raised.value.response["Error"]["Code"] == "ParameterNotFound"
+
+
+def test_the_parameter_is_cached_for_its_ttl_then_read_again(list_items, parameters):
+    cache = list_items.ssm_parameters
+    now = [1000.0]
+    cache.clock = lambda: now[0]
+    assert list_items.handler(request(READ_TOKEN), None)["statusCode"] == 200
+    parameters.put_parameter(Name=READ_TOKEN_PARAMETER, Value="rotated-token", Type="SecureString", Overwrite=True)
+
+    now[0] += 299  # within the TTL: the cached value, no SSM call
+    assert list_items.handler(request(READ_TOKEN), None)["statusCode"] == 200
+    assert list_items.handler(request("rotated-token"), None)["statusCode"] == 401
+
+    now[0] += 2  # past the TTL: read again, the rotated value applies
+    assert list_items.handler(request("rotated-token"), None)["statusCode"] == 200
+    assert list_items.handler(request(READ_TOKEN), None)["statusCode"] == 401
+
+
+def test_the_cache_spares_ssm_calls(list_items, parameters):
+    calls = []
+    client = list_items.ssm_parameters.ssm_client()
+    original = client.get_parameter
+
+    def counting(**kwargs):
+        calls.append(kwargs)
+        return original(**kwargs)
+
+    client.get_parameter = counting
+    for _ in range(3):
+        list_items.handler(request(READ_TOKEN), None)
+    assert calls == [{"Name": READ_TOKEN_PARAMETER, "WithDecryption": True}]
+
+
+def test_create_item_hands_out_a_working_presigned_upload_url(create_item):
+    response = create_item.handler(request(WRITE_TOKEN, {"filename": "Holiday Cat.PNG"}), None)
+    assert response["statusCode"] == 201
+    body = json.loads(response["body"])
+    assert body["key"].startswith("uploads/") and body["key"].endswith(".png")
+    assert (body["contentType"], body["expiresIn"]) == ("image/png", 300)
+    assert "X-Amz-Signature=" in body["uploadUrl"]
+
+    upload = requests.put(body["uploadUrl"], data=image_bytes("PNG", (5, 5)), headers={"Content-Type": "image/png"})
+    assert upload.status_code == 200
+    stored = boto3.client("s3").head_object(Bucket=UPLOADS, Key=body["key"])
+    assert stored["ContentType"] == "image/png"
+
+
+@pytest.mark.parametrize("event, status, message", [
+    (request(WRITE_TOKEN, {"filename": "notes.txt"}), 400, "filename must end with one of .jpg, .jpeg, .png, .webp"),
+    (request(WRITE_TOKEN, {}), 400, "filename must end with one of .jpg, .jpeg, .png, .webp"),
+    (request(WRITE_TOKEN, "{not json"), 400, "the body must be JSON"),
+    (request(READ_TOKEN, {"filename": "a.jpg"}), 401, "a valid bearer token is required"),
+])
+def test_create_item_refuses_bad_requests(create_item, event, status, message):
+    response = create_item.handler(event, None)
+    assert (response["statusCode"], json.loads(response["body"])) == (status, {"message": message})
+    assert "Contents" not in boto3.client("s3").list_objects_v2(Bucket=UPLOADS)
+
+
+def test_health_answers_without_any_secret(monkeypatch):
+    health = load_handler("api_health", monkeypatch)
+    response = health.handler({}, None)
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"])["status"] == "ok"

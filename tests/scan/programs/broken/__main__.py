@@ -1,0 +1,3 @@
+import pulumi
+
+raise ValueError("the bucket name is missing from config")
