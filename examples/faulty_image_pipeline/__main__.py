@@ -32,7 +32,7 @@ aws.s3.BucketObjectv2(
     "placeholder-image",
     bucket=processed_bucket.id,
     key="processed/placeholder.jpg",
-    source=pulumi.FileAsset("lambda/index.py"),
+    source=pulumi.FileAsset("assets/placeholder.jpg"),
 )
 
 role = aws.iam.Role(

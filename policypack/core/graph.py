@@ -7,6 +7,7 @@ edges. Links come first from what preview already knows - `dependencies`, `prope
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
@@ -155,13 +156,26 @@ BUILD_COUNT = [0]  # how many graphs were built in this process (tests prove "on
 
 @contextmanager
 def analysis_scope() -> Iterator[None]:
-    """Within this scope every stack rule shares one graph (one `AnalyzeStack` call)."""
+    """Within this scope every stack rule shares one graph (one `AnalyzeStack` call).
+
+    The cyclic garbage collector pauses meanwhile: an analysis allocates, per stack policy, a
+    proxy and a resource object for every resource of the stack (the SDK rebuilds them for each
+    policy), almost all acyclic and freed by reference counting. Left running, the collector's
+    generational passes over a heap that grows with the stack made the cost per resource grow
+    with the stack's size (1.85x at 20,000 resources vs 1,000); paused, it stays flat. Whatever
+    cycles the analysis leaves are collected once it ends, in the collector's next passes.
+    """
     previous = getattr(_local, "cache", None)
     _local.cache = {}
+    pause_gc = gc.isenabled()
+    if pause_gc:
+        gc.disable()
     try:
         yield
     finally:
         _local.cache = previous
+        if pause_gc:
+            gc.enable()
 
 
 def graph_for(args: Any) -> StackGraph:

@@ -9,6 +9,7 @@ skip exactly what is not known yet. Malformed documents produce a list of proble
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -137,6 +138,7 @@ def has_unknown(values: Any) -> bool:
 
 # -- action matching ----------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
 def _action_regex(pattern: str) -> "re.Pattern[str]":
     return re.compile(fnmatch.translate(pattern.lower()))
 

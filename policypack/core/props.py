@@ -8,6 +8,7 @@ can then check what is known and skip, on purpose, only what needs the unknown p
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Union
@@ -177,7 +178,7 @@ def show(value: Any, limit: int = 80) -> str:
     if value is UNKNOWN:
         return "<unknown>"
     if isinstance(value, str):
-        text = '"' + value + '"'
+        text = json.dumps(value, ensure_ascii=False)  # escapes newlines and quotes: one line per value
     elif isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, float) and math.isfinite(value) and value == int(value):

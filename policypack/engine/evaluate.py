@@ -455,7 +455,3 @@ def _run_sdk_validation(policy: Any, args: Any, report: Any, found: List[Diagnos
         where = f" on {urn}" if urn else ""
         raise EvaluationError(f"policy {policy.name!r} failed{where}: {err.__class__.__name__}: {err}") from None
 
-
-def full_message(description: str, message: str) -> str:
-    """The text the engine shows: the policy's description, then the rule's message."""
-    return f"{description}\n{message}" if message else description

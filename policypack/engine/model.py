@@ -23,6 +23,7 @@ class ResourceState:
     provider: str = ""  # the provider resource's URN ("" = default provider)
     dependencies: List[str] = field(default_factory=list)
     property_dependencies: Dict[str, List[str]] = field(default_factory=dict)
+    source_position: str = ""  # "file:///path/__main__.py#12" where the program registered it
 
     def to_json(self) -> Dict[str, Any]:
         return asdict(self)

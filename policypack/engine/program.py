@@ -158,7 +158,7 @@ def _fake_outputs(resource_type: str, name: str, inputs: Dict[str, Any], region:
         out.update(arn=f"arn:aws:apigateway:{region}::/apis/x/stages/{physical}",
                    invokeUrl=f"https://api.execute-api.{region}.amazonaws.com/{physical}")
     else:
-        out.update(arn=f"{prefix}:{kind}/{physical}")
+        out.update(arn=f"{prefix}:{kind}/{str(physical).lstrip('/')}")
     return out
 
 
@@ -208,6 +208,14 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
             return _invoke_result(args.token, dict(args.args), region)
 
     class RecordingMonitor(pulumi_mocks.MockMonitor):
+        def make_urn(self, parent: str, type_: str, name: str) -> str:
+            # as the engine: the parent's whole qualified type, the root stack's type left out
+            if parent:
+                qualified = parent.split("::")[2]
+                if qualified != "pulumi:pulumi:Stack":
+                    type_ = f"{qualified}${type_}"
+            return "::".join([f"urn:pulumi:{stack}", project["name"], type_, name])
+
         def RegisterResource(self, request):
             urn = self.make_urn(request.parent, request.type, request.name)
             inputs = json_format.MessageToDict(request.object) if request.type != "pulumi:pulumi:Stack" else {}
@@ -223,6 +231,7 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
                 provider=provider_urn(request.provider),
                 dependencies=list(request.dependencies),
                 property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                source_position=_program_position(request, main_file.parent),
             )
             with lock:
                 captured.resources.append(state)
@@ -329,6 +338,14 @@ def _tolerate_ill_typed_echoes() -> None:
 
     tolerant._tolerant = True  # type: ignore[attr-defined]
     rpc.translate_output_properties = tolerant
+
+
+def _program_position(request: Any, program_dir: Path) -> str:
+    """Where the program registered the resource (`file://...#line`), if it is in the program."""
+    uri = request.sourcePosition.uri
+    if not uri or str(program_dir) not in uri:
+        return ""  # registered by the SDK itself (the root stack) or a library outside the program
+    return f"{uri}#{request.sourcePosition.line}"
 
 
 def _program_error(err: BaseException, main_file: Path) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple, Union
 
 from .. import PACK_NAME, __version__
-from ..engine.evaluate import EvaluationError, StackContext, evaluate
+from ..engine.evaluate import EvaluationError, PolicySettings, StackContext, evaluate
 from .policy_config import load_policy_config
 from .programs import config_overrides, is_program_dir, read_program
 from .readers import ScanInputError, ScanTarget, read_state_file
@@ -106,7 +106,7 @@ def _main(argv: List[str]) -> int:
     if not demo and not args.paths:
         raise UsageError("policypack scan: give at least one PATH (a program folder or a JSON file) (see --help)")
 
-    from ..registry import ALL_POLICIES  # after argument checks: `--help` stays instant
+    from ..registry import ALL_POLICIES  # after the argument checks: a usage error needs no rules
 
     policies = list(ALL_POLICIES)
     try:
@@ -136,8 +136,6 @@ def _main(argv: List[str]) -> int:
 def scan(paths: Sequence[Path], *, policies: Sequence[Any], policy_config: Dict[str, Any], stack: str = "dev",
          preview: bool = True, overrides: Optional[Dict[str, str]] = None) -> ScanReport:
     """Read every path (programs in parallel), evaluate each, collect reports and input errors."""
-    from ..engine.evaluate import PolicySettings
-
     settings = PolicySettings.from_document(policies, policy_config)
     levels = {p.name: settings.level(p).value for p in policies}
     report = ScanReport(policies=policy_infos(policies, levels))

@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Dict, Iterator, Mapping, Optional, Tuple
+from typing import Dict, Iterator, Mapping, Optional, Sequence, Tuple
+from urllib.parse import unquote, urlparse
 
+from ..engine.model import ResourceState
 from ..engine.program import ProgramError, read_project, run_program
 from .readers import ScanInputError, ScanTarget
 
@@ -35,7 +37,7 @@ def read_program(path: Path, stack: str, preview: bool, config: Mapping[str, str
         path=path, kind="program", project=captured.project, stack=captured.stack, dry_run=captured.preview,
         resources=captured.resources, stack_config=dict(captured.config), artifact=main_file,
     )
-    target.locations = source_locations(path, main_file, [(r.urn, r.name, r.type) for r in captured.resources])
+    target.locations = source_locations(path, main_file, captured.resources)
     return target
 
 
@@ -59,23 +61,52 @@ def source_files(project_dir: Path, main_file: Path) -> Iterator[Path]:
                 yield path
 
 
-def source_locations(project_dir: Path, main_file: Path, resources) -> Dict[str, Tuple[Path, int]]:
-    """URN -> (file, line) of the first string literal equal to the resource's logical name.
+def source_locations(project_dir: Path, main_file: Path, resources: Sequence[ResourceState]) -> Dict[str, Tuple[Path, int]]:
+    """URN -> (file, line) where the program declares the resource.
 
-    A name built at run time (an f-string, a loop) is not found; such resources point at
-    `__main__.py` line 1. The stack resource always does.
+    The SDK sends the line of the constructor call with each registration (`sourcePosition`); when
+    the runner recorded it (`source_position`), that line is used. Otherwise the first string
+    literal equal to the resource's logical name, which misses names built at run time (an
+    f-string, a loop): those, and the stack itself, point at `__main__.py` line 1.
     """
+    project_root = project_dir.resolve()
+    first: Optional[Dict[str, Tuple[Path, int]]] = None
+    out: Dict[str, Tuple[Path, int]] = {}
+    for state in resources:
+        if state.type == "pulumi:pulumi:Stack":
+            out[state.urn] = (main_file, 1)
+            continue
+        declared = declared_at(getattr(state, "source_position", ""), project_root)
+        if declared is not None:
+            out[state.urn] = declared
+            continue
+        if first is None:
+            first = _first_literals(project_dir, main_file)
+        if state.name in first:
+            out[state.urn] = first[state.name]
+    return out
+
+
+def declared_at(position: str, project_root: Path) -> Optional[Tuple[Path, int]]:
+    """`file:///.../storage.py#8` (or `#8,5`) -> (path, 8), if the file is part of the project."""
+    uri, _, where = (position or "").rpartition("#")
+    line = where.split(",")[0]
+    if not uri.startswith("file://") or not line.isdigit() or int(line) < 1:
+        return None
+    path = Path(unquote(urlparse(uri).path))
+    try:
+        path.resolve().relative_to(project_root)
+    except (ValueError, OSError):
+        return None  # the SDK's own frames, a virtualenv outside the project
+    return path, int(line)
+
+
+def _first_literals(project_dir: Path, main_file: Path) -> Dict[str, Tuple[Path, int]]:
     first: Dict[str, Tuple[Path, int]] = {}
     for path in source_files(project_dir, main_file):
         for literal, line in _literals(path):
             first.setdefault(literal, (path, line))
-    out: Dict[str, Tuple[Path, int]] = {}
-    for urn, name, resource_type in resources:
-        if resource_type == "pulumi:pulumi:Stack":
-            out[urn] = (main_file, 1)
-        elif name in first:
-            out[urn] = first[name]
-    return out
+    return first
 
 
 def _literals(path: Path) -> Iterator[Tuple[str, int]]:

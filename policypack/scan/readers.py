@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from pulumi_policy.proxy import UNKNOWN_ARCHIVE_VALUE, UNKNOWN_ASSET_VALUE, UNKNOWN_STRING_VALUE
 
@@ -229,12 +229,12 @@ def resource_from_state(path: Path, entry: Any, index: int, version: int) -> Res
     if version < 3 and dependencies and not property_dependencies:
         # the engine's v2->v3 migration: every input depends on all of the resource's dependencies
         property_dependencies = {k: list(dependencies) for k in inputs if not k.startswith("__")}
-    resource_type = entry.get("type") if isinstance(entry.get("type"), str) else type_of_urn(urn)
+    resource_type = entry.get("type")
     parent = entry.get("parent")
     return ResourceState(
-        type=resource_type or type_of_urn(urn),
+        type=resource_type if isinstance(resource_type, str) and resource_type else type_of_urn(urn),
         urn=urn,
-        name=name_of_urn(urn),
+        name=urn_name(urn),
         props=analyzer_props(inputs),
         custom=bool(entry.get("custom")),
         parent=parent if isinstance(parent, str) else "",
@@ -242,6 +242,12 @@ def resource_from_state(path: Path, entry: Any, index: int, version: int) -> Res
         dependencies=dependencies,
         property_dependencies=property_dependencies,
     )
+
+
+def urn_name(urn: str) -> str:
+    """The resource name: everything after the type (a name may itself contain `::`)."""
+    parts = urn.split("::", 3)
+    return parts[3] if len(parts) == 4 else name_of_urn(urn)
 
 
 def _urn_list(value: Any) -> List[str]:

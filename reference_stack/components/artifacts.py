@@ -7,7 +7,6 @@ change in the handler code or the layer's requirements - and only that - updates
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Tuple
@@ -33,11 +32,9 @@ class FunctionCode:
 
 
 def _archive(built: BuiltArchive) -> pulumi.FileArchive:
-    path = built.path.resolve()
-    try:  # a path relative to the project keeps machine-specific folders out of the state
-        return pulumi.FileArchive(os.path.relpath(path, Path.cwd()) if path.is_relative_to(Path.cwd()) else str(path))
-    except ValueError:
-        return pulumi.FileArchive(str(path))
+    path, cwd = built.path.resolve(), Path.cwd()
+    # relative to the project (the program's working folder): no machine-specific path in the state
+    return pulumi.FileArchive(str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path))
 
 
 def function_code(handler: str, *, with_shared_code: bool = False) -> FunctionCode:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict, Iterator, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
 from reference_stack.components.packaging import BUILD_DIR_ENV, LAYER_SOURCE_ENV
+from policypack.engine.requests import Diagnostic
 from tests.support.engine import PackProcess
 
 from .stacks import SessionRuns
@@ -57,6 +58,16 @@ class PackCache:
                 pack.configure(config)
             self._packs[key] = pack
         return self._packs[key]
+
+    def analyze(self, captured, config: Optional[Dict] = None) -> List[Diagnostic]:
+        """What a preview (or update) with the pack reports. A rule that crashed would report
+        nothing and log to stderr instead: that fails the test too."""
+        pack = self.get(captured.project, captured.stack, captured.preview, config)
+        before = len(pack.stderr_lines)
+        found = pack.analyze_all(captured.resources)
+        crashes = [line for line in pack.stderr_lines[before:] if "failed on" in line or "Traceback" in line]
+        assert crashes == [], "".join(crashes)
+        return found
 
     def close(self) -> None:
         for pack in self._packs.values():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from importlib import metadata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ REFERENCE_STACK = REPO / "reference_stack"
 FAULTY_IMAGE_PIPELINE = REPO / "examples" / "faulty_image_pipeline"
 FAULTY_API = REPO / "examples" / "faulty_api"
 ACCOUNT_ID = "123456789012"
+# the engine's name for the default AWS provider: default_<pulumi-aws version>
+DEFAULT_AWS_PROVIDER = "default_" + metadata.version("pulumi-aws").replace(".", "_")
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,6 @@ class Run:
     stack: str = "dev"
     preview: bool = True
     config: Mapping[str, str] = field(default_factory=dict)
-
-    def __hash__(self) -> int:
-        return hash((self.project_dir, self.stack, self.preview, tuple(sorted(self.config.items()))))
 
 
 # The runs of the whole session, by name.
@@ -105,12 +105,6 @@ def named(stack: CapturedStack, resource_type: str, name: str) -> ResourceState:
 
 def by_urn(stack: CapturedStack) -> Dict[str, ResourceState]:
     return {r.urn: r for r in stack.resources}
-
-
-def depends_on(resource: ResourceState, target: ResourceState) -> bool:
-    if target.urn in resource.dependencies:
-        return True
-    return any(target.urn in urns for urns in resource.property_dependencies.values())
 
 
 def prop_sources(stack: CapturedStack, resource: ResourceState, prop: str, resource_type: str) -> List[ResourceState]:

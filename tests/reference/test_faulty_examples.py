@@ -17,7 +17,7 @@ import pytest
 
 from policypack.registry import BY_NAME
 
-from .stacks import REPO
+from .stacks import DEFAULT_AWS_PROVIDER, REPO
 
 SEEDS = REPO.parent / "shared" / "seeds"
 BOTH = ("preview", "update")
@@ -44,7 +44,7 @@ API_FUNCTIONS = ("get-items-function", "create-item-function", "health-function"
 FAILURES: Dict[Tuple[str, str], List[object]] = {
     # -- seed 000: examples/faulty_image_pipeline ----------------------------------------------------
     ("000", "Region configuration mismatch"): [
-        Reported("aws-provider-region-allowed", ("default_7_51_1",)),
+        Reported("aws-provider-region-allowed", (DEFAULT_AWS_PROVIDER,)),
         ReferenceJob("test_reference_stack.py::test_the_region_defaults_to_us_west_2_without_any_stack_config"),
     ],
     ("000", "Lambda VPC deployment missing"): [Reported("aws-lambda-function-in-vpc", ("image-processor",))],
@@ -181,8 +181,7 @@ def _expected(seed: str, mode: str) -> Set[Tuple[str, str]]:
 def test_the_pack_reports_each_documented_failure_on_its_resource(runs, packs, seed, mode):
     example, config = EXAMPLES[seed]
     captured = runs.get(f"{example}-{mode}")  # the example ran to the end under mocks
-    pack = packs.get(captured.project, captured.stack, captured.preview, config)
-    reported = {(d.policy, d.urn.rsplit("::", 1)[-1]) for d in pack.analyze_all(captured.resources)}
+    reported = {(d.policy, d.urn.rsplit("::", 1)[-1]) for d in packs.analyze(captured, config)}
     missing = _expected(seed, mode) - reported
     assert not missing, f"not reported: {sorted(missing)}"
 
@@ -191,5 +190,5 @@ def test_the_pack_reports_each_documented_failure_on_its_resource(runs, packs, s
 def test_every_mandatory_violation_of_the_examples_is_mandatory_by_default(runs, packs, example):
     """The examples fail a preview: at least one mandatory violation each, none from a disabled policy."""
     captured = runs.get(f"{example}-update")
-    levels = {d.level for d in packs.get(captured.project, captured.stack, False).analyze_all(captured.resources)}
+    levels = {d.level for d in packs.analyze(captured)}
     assert "mandatory" in levels and "disabled" not in levels

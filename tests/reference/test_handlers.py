@@ -69,7 +69,8 @@ def processor(aws, monkeypatch) -> ModuleType:
 
 def image_bytes(image_format: str, size, mode: str = "RGB") -> bytes:
     out = io.BytesIO()
-    Image.new(mode, size, color=(200, 30, 30, 128)[: len(mode)] if mode != "L" else 128).save(out, format=image_format)
+    color = (200, 30, 30, 128) if mode == "RGBA" else (200, 30, 30)
+    Image.new(mode, size, color=color).save(out, format=image_format)
     return out.getvalue()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Dict, List
 
 import pytest
+from pulumi.runtime.proto import analyzer_pb2
 
 from policypack.data.lambda_runtimes import RUNTIMES
 from policypack.engine.model import ResourceState
@@ -20,8 +21,7 @@ from policypack.engine.program import CapturedStack, ProgramError
 
 from .stacks import (
     ACCOUNT_ID,
-    by_urn,
-    depends_on,
+    DEFAULT_AWS_PROVIDER,
     named,
     of_type,
     plain,
@@ -54,17 +54,17 @@ def update(runs) -> CapturedStack:
     return runs.get("reference-update")
 
 
-def _diagnostics(packs, captured: CapturedStack):
-    pack = packs.get(captured.project, captured.stack, captured.preview)
-    return pack.analyze_all(captured.resources)
-
-
 # -- the whole pack ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("run", [*MODES, "reference-defaults", "reference-other-region"])
 def test_the_whole_pack_reports_nothing(runs, packs, run):
-    captured = runs.get(run)
-    assert _diagnostics(packs, captured) == []
+    assert packs.analyze(runs.get(run)) == []
+
+
+def test_the_example_policy_config_is_met_too(packs, update):
+    """The stricter pack config the README suggests (allowed regions, concurrency 1-50)."""
+    config = json.loads((Path(__file__).resolve().parents[2] / "reference_stack" / "policy-config.example.json").read_text())
+    assert packs.analyze(update, config) == []
 
 
 def test_the_pack_ran_every_policy_over_it(packs, update):
@@ -73,7 +73,7 @@ def test_the_pack_ran_every_policy_over_it(packs, update):
 
     info = packs.get(update.project, update.stack, update.preview).info()
     assert sorted(p.name for p in info.policies) == sorted(p.name for p in ALL_POLICIES)
-    assert all(p.enforcementLevel != 3 for p in info.policies)  # 3 = disabled
+    assert all(p.enforcementLevel != analyzer_pb2.DISABLED for p in info.policies)
 
 
 # -- 2. the image pipeline ----------------------------------------------------------------------------
@@ -320,7 +320,7 @@ def test_the_region_defaults_to_us_west_2_without_any_stack_config(runs):
     defaults = runs.get("reference-defaults")
     assert defaults.config["aws:region"] == "us-west-2"
     assert defaults.outputs["region"] == "us-west-2"
-    assert [p.name for p in of_type(defaults, PROVIDER)] == ["default_7_51_1"]  # no `regions`: no extra provider
+    assert [p.name for p in of_type(defaults, PROVIDER)] == [DEFAULT_AWS_PROVIDER]  # no `regions`: no extra provider
     assert named(defaults, FUNCTION, PROCESSOR).props["reservedConcurrentExecutions"] == 10  # the Pulumi.yaml default
 
 
@@ -339,7 +339,7 @@ def test_each_extra_region_gets_an_explicit_provider_and_its_replica_through_it(
     other = runs.get("reference-other-region")
     providers = {p.name: p for p in of_type(other, PROVIDER)}
     assert {n: p.props.get("region") for n, p in providers.items()} == {
-        "default_7_51_1": "eu-west-1", "aws-us-east-2": "us-east-2", "aws-ap-southeast-2": "ap-southeast-2"}
+        DEFAULT_AWS_PROVIDER: "eu-west-1", "aws-us-east-2": "us-east-2", "aws-ap-southeast-2": "ap-southeast-2"}
     for region in ("us-east-2", "ap-southeast-2"):
         provider = providers[f"aws-{region}"]
         replica_resources = [r for r in other.resources if r.custom and f"replicas-{region}-" in r.name]
@@ -350,7 +350,7 @@ def test_each_extra_region_gets_an_explicit_provider_and_its_replica_through_it(
     config = named(other, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "replicas-config")
     assert [rule["filter"]["prefix"] for rule in config.props["rules"]] == ["processed/", "processed/"]
     assert prop_sources(other, config, "bucket", BUCKET) == [named(other, BUCKET, "images")]
-    assert all(r.provider.endswith("default_7_51_1") for r in of_type(other, FUNCTION))
+    assert all(r.provider.endswith("::" + DEFAULT_AWS_PROVIDER) for r in of_type(other, FUNCTION))
 
 
 AUTONAME = re.compile(r"^[a-z0-9-]+-[0-9a-f]{7}$")

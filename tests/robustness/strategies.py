@@ -90,11 +90,11 @@ HUGE_STRINGS = (
     "a" * 5_000 + OUTPUT_TEXT,
 )
 HUGE_CONTAINERS = (  # big enough to show a quadratic walk, small enough for 2,000 examples per rule
-    ["s3:GetObject"] * 2_000,
-    list(range(2_000)),
-    ["arn:aws:s3:::bucket/uploads/*", None, 1.5, UNKNOWN_STRING_VALUE] * 500,
-    [{"a": i} for i in range(500)],
-    {f"K{i}": "v" * 10 for i in range(1_000)},
+    ["s3:GetObject"] * 1_000,
+    list(range(1_000)),
+    ["arn:aws:s3:::bucket/uploads/*", None, 1.5, UNKNOWN_STRING_VALUE] * 250,
+    [{"a": i} for i in range(300)],
+    {f"K{i}": "v" * 10 for i in range(500)},
 )
 SHARED = frozenset(id(v) for v in HUGE_CONTAINERS)  # never copied, never mutated
 ASSETS = (
@@ -202,7 +202,7 @@ class Vocabulary:
 def vocabulary_for(policy: Any) -> Vocabulary:
     own = vocab.module_strings(vocab.policy_module(policy))
     everything = vocab.pack_strings()
-    paths = tuple(sorted(vocab.paths_of(own))) or ("name",)
+    paths = tuple(sorted(vocab.paths_of(own) | set(vocab.COMMON_PATHS)))
     keys = tuple(sorted(vocab.keys_of(vocab.paths_of(own)) | set(vocab.COMMON_KEYS)))
     values = tuple(dict.fromkeys([*own, *(s for s in everything if len(s) <= 40)]))
     declared = tuple(getattr(policy, "resource_types", ()) or ())
@@ -269,9 +269,9 @@ class Generator:
             return self.pick(IDENTITY_POOL)
         if roll < 0.78:
             return self.pick(UNKNOWNS)
-        if roll < 0.85:
+        if roll < 0.87:
             return self.text()
-        if roll < 0.90:
+        if roll < 0.96:
             return self.document()
         return self.rare()
 
@@ -391,7 +391,7 @@ def plant(tree: Dict[str, Any], segments: List[str], value: Any, shape_bits: int
     node: Any = tree
     for i, segment in enumerate(segments):
         if segment.isdigit():
-            continue  # an index in a path: lists come from the shapes below
+            continue  # an index in a path: the list was made at the step before
         if i == len(segments) - 1:
             node[segment] = value
             return
@@ -400,6 +400,8 @@ def plant(tree: Dict[str, Any], segments: List[str], value: Any, shape_bits: int
             node = child
             continue
         shape = SHAPES[(shape_bits >> (3 * i)) & 7]
+        if segments[i + 1].isdigit() and shape == "dict":
+            shape = "list"  # `inlinePolicies.0.policy`: a list of objects
         child = {}
         if shape == "list":
             node[segment] = [child]

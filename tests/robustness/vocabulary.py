@@ -15,11 +15,15 @@ import re
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, FrozenSet, Iterator, List, Tuple
+from typing import Any, FrozenSet, Iterator, List, Optional, Tuple
 
 PACKAGE = Path(__file__).resolve().parents[2] / "policypack"
 
 PATH_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+))*$")
+
+# Paths most resources have, and that the pack's shared readers look at.
+COMMON_PATHS = ("name", "arn", "id", "tags", "policy", "assumeRolePolicy", "inlinePolicies.0.policy",
+                "inlinePolicies.0.name")
 
 # What the IAM reader and most rules look at, whatever module they live in.
 COMMON_KEYS = (
@@ -27,6 +31,10 @@ COMMON_KEYS = (
     "Version", "Statement", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal",
     "NotPrincipal", "Condition", "Sid", "Service", "AWS",
 )
+
+
+# Helpers every rule imports whose strings say nothing about what a rule reads.
+SKIPPED_HELPERS = ("rule.py", "props.py")
 
 
 def _module_strings(tree: ast.AST) -> Iterator[str]:
@@ -79,15 +87,39 @@ def _short(strings: Any) -> List[str]:
     return [s for s in strings if 0 < len(s) <= 100 and "\n" not in s]
 
 
-@lru_cache(maxsize=None)
-def module_strings(module_name: str) -> Tuple[str, ...]:
-    """The strings of one rule module (where a policy's `check` is defined)."""
+def _source_path(module_name: str) -> Optional[Path]:
     module = sys.modules.get(module_name)
     try:
-        path = Path(inspect.getsourcefile(module)) if module is not None else None
+        return Path(inspect.getsourcefile(module)) if module is not None else None
     except TypeError:
-        path = None
-    return tuple(_short(strings_of_file(path))) if path else ()
+        return None
+
+
+def _imported_pack_modules(path: Path) -> Iterator[Path]:
+    """The files of this pack a module imports relatively (`from ..core.iam import ...`)."""
+    try:
+        tree = ast.parse(path.read_text())
+    except (OSError, SyntaxError):
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level >= 1:
+            base = path.parent
+            for _ in range(node.level - 1):
+                base = base.parent
+            target = base.joinpath(*(node.module or "").split("."))
+            for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+                if candidate.is_file() and PACKAGE in candidate.parents:
+                    yield candidate
+
+
+@lru_cache(maxsize=None)
+def module_strings(module_name: str) -> Tuple[str, ...]:
+    """The strings of a rule's module and of the pack modules it imports (its helpers read paths too)."""
+    path = _source_path(module_name)
+    if path is None:
+        return ()
+    files = [path, *(p for p in _imported_pack_modules(path) if p.name not in SKIPPED_HELPERS)]
+    return tuple(dict.fromkeys(s for f in files for s in _short(strings_of_file(f))))
 
 
 @lru_cache(maxsize=None)
@@ -101,9 +133,16 @@ def pack_strings() -> Tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+# Words that look like paths but are config-schema or IAM-document vocabulary, not resource properties.
+NOT_PATHS = frozenset({"array", "boolean", "string", "number", "integer", "null", "object", "default",
+                       "description", "items", "minimum", "maximum", "true", "false"})
+
+
 def paths_of(strings: Any) -> FrozenSet[str]:
-    """The strings that look like camelCase property paths (`vpcConfig.subnetIds`, `runtime`)."""
-    return frozenset(s for s in strings if PATH_RE.match(s) and len(s) <= 60 and ":" not in s)
+    """The strings that look like camelCase property paths (`vpcConfig.subnetIds`, `runtime`);
+    capitalised words (`Statement`, `Effect`) belong to IAM documents, which are generated whole."""
+    return frozenset(s for s in strings if PATH_RE.match(s) and len(s) <= 60 and ":" not in s
+                     and s[0].islower() and s not in NOT_PATHS)
 
 
 def keys_of(paths: Any) -> FrozenSet[str]:
@@ -116,8 +155,8 @@ def policy_module(policy: Any) -> str:
 
 @lru_cache(maxsize=None)
 def module_source(module_name: str) -> str:
-    module = sys.modules.get(module_name)
+    path = _source_path(module_name)
     try:
-        return inspect.getsource(module) if module is not None else ""
-    except (OSError, TypeError):
+        return path.read_text() if path is not None else ""
+    except OSError:
         return ""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -182,7 +180,7 @@ def test_a_program_is_run_with_its_stack_config_and_overrides(capsys, monkeypatc
     target = report["targets"][0]
     assert (target["kind"], target["project"], target["stack"], target["mode"]) == ("program", "scan-faulty", "prod", "update")
     bucket = [v for v in target["violations"] if v["resourceName"] == "uploads"]
-    assert bucket and all(v["location"] == {"file": "tests/scan/programs/faulty/storage.py", "line": 8} for v in bucket)
+    assert bucket and all(v["location"] == {"file": "tests/scan/programs/faulty/storage.py", "line": 7} for v in bucket)
     assert all("uploads-static" not in v["message"] for v in target["violations"])
     assert code in (0, 1) and err == ""
 

@@ -100,12 +100,15 @@ def test_state_file_locations_point_at_the_resource_entry(report):
     assert '"urn": "urn:pulumi:dev::tutorial::aws:kms/key:Key::my-sse-key"' in lines[key.line - 1]
 
 
-def test_program_locations_point_at_the_line_naming_the_resource(report):
+def test_program_locations_point_at_the_constructor_call_of_the_resource(report):
+    # the SDK's source position is the first line of the constructor call; the logical name is
+    # its first argument, on that line or the next
     target = next(t for t in report.targets if t.kind == "program")
     for violation in target.violations:
-        if violation.urn and violation.resource_type != "pulumi:pulumi:Stack":
-            text = Path(violation.file).read_text().splitlines()[violation.line - 1]
-            assert f'"{violation.resource_name}"' in text
+        if violation.urn and violation.resource_type != "pulumi:pulumi:Stack" and violation.file:
+            lines = Path(violation.file).read_text().splitlines()
+            call = "\n".join(lines[violation.line - 1: violation.line + 1])
+            assert f'"{violation.resource_name}"' in call
 
 
 # -- text -------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """aws-apigatewayv2-route-wiring."""
 
-from policypack.core.types import API_INTEGRATION, API_ROUTE, FUNCTION, HTTP_API, PERMISSION
+from policypack.core.types import API_INTEGRATION, API_ROUTE, HTTP_API, PERMISSION
 from policypack.rules.stack.apigateway_wiring import route_wiring
 from tests.stack.builders import function, function_arn, res, urn
 from tests.support.harness import UNKNOWN_STRING, Violation, analyze_stack

@@ -175,8 +175,8 @@ def test_role_with_scoped_log_permissions_and_log_group_passes():
 
 def _permission_message(actions: str) -> str:
     return (
-        f'does not allow {actions} on log group "/aws/lambda/fn-1a2b3c4", which Function "fn" (its `role`) '
-        f"writes its logs to, and has no AWS-managed policy: allow {actions} on "
+        f'does not allow {actions} on log group "/aws/lambda/fn-1a2b3c4" of Function "fn", which runs with this '
+        f"role and has no AWS-managed policy to fall back on: allow {actions} on "
         "`arn:aws:logs:<region>:<account>:log-group:/aws/lambda/fn-1a2b3c4:*` in an inline policy or a RolePolicy."
     )
 
@@ -234,8 +234,8 @@ def test_custom_log_group_from_logging_config_is_the_one_checked():
         allow(["logs:CreateLogStream", "logs:PutLogEvents"], "arn:aws:logs:*:*:log-group:/aws/lambda/fn-1a2b3c4:*"))})
     assert analyze_stack(function_logging_permissions, [r, group, fn, inline]) == [
         Violation(LOGGING, "mandatory", (
-            'does not allow `logs:CreateLogStream` and `logs:PutLogEvents` on log group "/app/shared", which '
-            'Function "fn" (its `role`) writes its logs to, and has no AWS-managed policy: allow '
+            'does not allow `logs:CreateLogStream` and `logs:PutLogEvents` on log group "/app/shared" of '
+            'Function "fn", which runs with this role and has no AWS-managed policy to fall back on: allow '
             "`logs:CreateLogStream` and `logs:PutLogEvents` on "
             "`arn:aws:logs:<region>:<account>:log-group:/app/shared:*` in an inline policy or a RolePolicy."),
             urn(ROLE, "fn-role")),

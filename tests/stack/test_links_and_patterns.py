@@ -2,7 +2,7 @@
 
 from policypack.core.graph import Node, StackGraph
 from policypack.core.props import UNKNOWN
-from policypack.core.types import BUCKET, FUNCTION, QUEUE, ROLE
+from policypack.core.types import FUNCTION, QUEUE, ROLE
 from policypack.rules.stack.links import by_value, identity_keys, label, link
 from policypack.rules.stack.patterns import (
     MARKER,

@@ -103,3 +103,8 @@ def test_preview_never_reports_a_mandatory_violation_the_update_does_not(results
 def test_every_stack_rule_is_exercised_by_a_program():
     covered = {policy for by_mode in EXPECTED.values() for found in by_mode.values() for policy, _ in found}
     assert covered == STACK_RULES
+
+
+def test_no_stack_rule_failed_on_any_program(results, pack):
+    """A rule that raises is skipped and logged to the pack's stderr, not reported: none may."""
+    assert [line for line in pack.stderr_lines if "failed on" in line] == []

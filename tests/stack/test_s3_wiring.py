@@ -9,7 +9,6 @@ from policypack.core.types import (
     BUCKET_V2,
     FUNCTION,
     PERMISSION,
-    ROLE,
     ROLE_POLICY,
     ROLE_POLICY_ATTACHMENT,
 )
@@ -140,8 +139,8 @@ def test_partial_block_names_each_flag():
                                                             "ignorePublicAcls": True})
     assert analyze_stack(bucket_public_access_block, [b, block]) == [
         Violation(PAB, "mandatory", (
-            '`blockPublicPolicy` (false), `restrictPublicBuckets` (not set) of Bucket "uploads"\'s block: set '
-            "all four flags to true."), urn(BUCKET_PUBLIC_ACCESS_BLOCK, "pab")),
+            '`blockPublicPolicy` is false, `restrictPublicBuckets` is not set for Bucket "uploads": set all four '
+            "flags to true."), urn(BUCKET_PUBLIC_ACCESS_BLOCK, "pab")),
     ]
 
 

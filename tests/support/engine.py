@@ -51,7 +51,8 @@ class PackProcess:
             cwd=self.pack_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         self.stderr_lines: List[str] = []
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self._stderr_reader = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._stderr_reader.start()
         self.port = self._read_port()
         self.channel = grpc.insecure_channel(
             f"127.0.0.1:{self.port}", options=[("grpc.max_receive_message_length", 400 * 1024 * 1024),
@@ -104,11 +105,11 @@ class PackProcess:
         return diagnostics(response)
 
     def analyze_all(self, states: List[ResourceState]) -> List[Diagnostic]:
-        """What a `pulumi preview` reports: Analyze for each custom resource, then AnalyzeStack."""
+        """What a `pulumi preview` reports: Analyze for every resource (the engine analyses
+        components, providers and the stack too), then AnalyzeStack."""
         out: List[Diagnostic] = []
         for state in states:
-            if state.custom:
-                out.extend(self.analyze(state, states))
+            out.extend(self.analyze(state, states))
         out.extend(self.analyze_stack(states))
         return out
 
@@ -126,6 +127,8 @@ class PackProcess:
                 except subprocess.TimeoutExpired:
                     self.process.kill()
                     self.process.wait(timeout=10)
+            # the process is gone: let the reader take what it wrote last (the reason it failed)
+            self._stderr_reader.join(timeout=10)
 
     def __enter__(self) -> "PackProcess":
         return self

@@ -9,7 +9,7 @@ resources, so asking about a role costs only that role's documents.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from ...core.graph import Node, StackGraph
 from ...core.iam import (

@@ -10,7 +10,7 @@ from ...core.graph import Node, StackGraph
 from ...core.props import UNKNOWN, as_int, show
 from ...core.rule import HIGH, MANDATORY, MEDIUM, Config, StackViolation, stack_rule
 from ...core.types import BUCKET_NOTIFICATION, EVENT_TARGET, FUNCTION, LOG_GROUP, ROLE, TOPIC_SUBSCRIPTION
-from .access import MAYBE, NO, access_index, find_grant
+from .access import NO, access_index, find_grant
 from .indexes import event_invoke_configs, has_failure_destination
 from .links import label, link, link_each, names, shared
 from .patterns import STAR, arn_pattern_reaches, literal
@@ -22,27 +22,22 @@ def async_invokers(graph: StackGraph) -> Dict[str, List[Node]]:
     """Function URN -> the resources that invoke it asynchronously (S3, SNS, EventBridge)."""
 
     def build(g: StackGraph) -> Dict[str, List[Node]]:
-        out: Dict[str, List[Node]] = defaultdict(list)
+        out: Dict[str, Dict[str, Node]] = defaultdict(dict)  # function URN -> {source URN: source}
         for notification in g.of_type(BUCKET_NOTIFICATION):
             for _, found in link_each(g, notification, "lambdaFunctions", "lambdaFunctionArn", FUNCTION):
                 # every function a notification's `lambdaFunctions` depends on is one of its targets
                 for function in found.candidates:
-                    _add_once(out[function.urn], notification)
+                    out[function.urn][notification.urn] = notification
         for subscription in g.of_type(TOPIC_SUBSCRIPTION):
             if subscription.get("protocol") == "lambda":
                 for function in link(g, subscription, "endpoint", FUNCTION).candidates:
-                    _add_once(out[function.urn], subscription)
+                    out[function.urn][subscription.urn] = subscription
         for target in g.of_type(EVENT_TARGET):
             for function in link(g, target, "arn", FUNCTION).candidates:
-                _add_once(out[function.urn], target)
-        return out
+                out[function.urn][target.urn] = target
+        return {urn: list(sources.values()) for urn, sources in out.items()}
 
     return shared(graph, "async-invokers", build)
-
-
-def _add_once(nodes: List[Node], node: Node) -> None:
-    if node not in nodes:
-        nodes.append(node)
 
 
 def has_dead_letter_target(function: Node) -> bool:
@@ -211,11 +206,11 @@ def _missing_log_actions(role_access, name: Optional[str]) -> List[str]:
 
 def _permission_message(function: Node, name: Optional[str], missing: List[str]) -> str:
     actions = " and ".join(f"`{a}`" for a in missing)
-    where = f"on log group {show(name)}" if name else "on any log group"
+    where = f"on log group {show(name)}" if name else "on the log group"
     pattern = f"arn:aws:logs:<region>:<account>:log-group:{name or '/aws/lambda/<function name>'}:*"
     return (
-        f"does not allow {actions} {where}, which {label(function)} (its `role`) writes its logs to, "
-        f"and has no AWS-managed policy: allow {actions} on `{pattern}` in an inline policy or a RolePolicy."
+        f"does not allow {actions} {where} of {label(function)}, which runs with this role and has no "
+        f"AWS-managed policy to fall back on: allow {actions} on `{pattern}` in an inline policy or a RolePolicy."
     )
 
 

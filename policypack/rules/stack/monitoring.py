@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Set
+from typing import Any, Dict, Iterator, List, Set
 
 from ...core.graph import Node, StackGraph
 from ...core.props import UNKNOWN, as_list
 from ...core.rule import HIGH, MANDATORY, MEDIUM, Config, StackViolation, stack_rule
 from ...core.types import EVENT_INVOKE_CONFIG, FUNCTION, METRIC_ALARM, QUEUE
-from .links import label, link, names, shared
+from .links import link, names, shared
 
 ANY_METRIC = "*"  # an alarm whose metric name is not known yet may watch any metric
 LAMBDA_METRICS = ["Errors", "Throttles", "Duration", "Invocations"]

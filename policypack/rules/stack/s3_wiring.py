@@ -22,7 +22,7 @@ from ...core.types import (
 from .access import YES, access_index, find_grant
 from .indexes import bucket_attachments, function_permissions, invokes
 from .links import Link, by_value, label, link, link_each, unique
-from .patterns import MARKER, arn_pattern_reaches, glob, intersects, trigger_keys
+from .patterns import MARKER, arn_pattern_reaches, trigger_keys
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 AWS_MANAGED_S3_KEY = "alias/aws/s3"
@@ -166,10 +166,9 @@ def bucket_public_access_block(graph: StackGraph, config: Config) -> Iterator[St
         if any(not _flags_not_true(block) for block in own):
             continue
         for block in own:
-            off = _flags_not_true(block)
-            shown = ", ".join(f"`{f}` ({show(block.get(f)) if block.get(f) is not None else 'not set'})"
-                              for f in off)
-            yield StackViolation(block.urn, f"{shown} of {label(bucket)}'s block: set all four flags to true.")
+            states = [f"`{flag}` is {'not set' if block.get(flag) is None else show(block.get(flag))}"
+                      for flag in _flags_not_true(block)]
+            yield StackViolation(block.urn, f"{', '.join(states)} for {label(bucket)}: set all four flags to true.")
 
 
 # -- aws-s3-bucket-tls-only ------------------------------------------------------------------------

@@ -1,0 +1,207 @@
+"""Analyze and AnalyzeStack on the running pack: the exact diagnostics for a representative set.
+
+One violating and one compliant resource per service family, and one small stack, sent over
+gRPC as the engine sends them; each diagnostic is compared whole (policy, level, message, URN,
+severity).
+"""
+
+from __future__ import annotations
+
+import json
+
+from policypack.engine.requests import Diagnostic
+
+from .states import FUNCTION, ROLE_ARN, function, state
+
+
+def test_compliant_function_has_no_diagnostics(pack):
+    assert pack.analyze(function()) == []
+
+
+def test_function_violations_are_reported_exactly(pack):
+    fn = function(
+        vpcConfig={"subnetIds": ["subnet-1"], "securityGroupIds": ["sg-1"]},
+        reservedConcurrentExecutions=-1,
+        tracingConfig={"mode": "PassThrough"},
+        deadLetterConfig={"targetArn": "arn:aws:s3:::b"},
+        environment={"variables": {"DB_PASSWORD": "hunter2", "AWS_REGION": "us-west-2"}},
+    )
+    assert pack.analyze(fn) == [
+        Diagnostic("aws-lambda-function-in-vpc", "mandatory",
+                   "`vpcConfig.subnetIds` lists 1 subnet(s), fewer than 2 (`minSubnets`): add subnets in other "
+                   "Availability Zones so the function survives the loss of one zone.", fn.urn, "medium"),
+        Diagnostic("aws-lambda-function-dead-letter-target", "mandatory",
+                   '`deadLetterConfig.targetArn` is "arn:aws:s3:::b", not an SQS queue or SNS topic ARN: pass the '
+                   "queue's or topic's `arn` (not its name or URL).", fn.urn, "medium"),
+        Diagnostic("aws-lambda-function-concurrency-limit", "advisory",
+                   "`reservedConcurrentExecutions` is -1 (unreserved), so the function can take the whole account's "
+                   "concurrency: set `reserved_concurrent_executions` between 1 and 1000, read from stack config.",
+                   fn.urn, "low"),
+        Diagnostic("aws-lambda-function-environment-valid", "mandatory",
+                   '`environment.variables` sets "AWS_REGION", a name Lambda reserves for the runtime: rename the '
+                   "variable.", fn.urn, "medium"),
+        Diagnostic("aws-lambda-function-no-plaintext-secrets", "mandatory",
+                   "`environment.variables.DB_PASSWORD` holds a literal value and its name marks it as a secret "
+                   "(readable by anyone who can read the function's configuration): put it in Secrets Manager or an "
+                   "SSM SecureString and pass its ARN or name instead (if it already is a parameter or secret name, "
+                   "say so in the variable's name: end it with _ARN, _NAME or _PARAM).", fn.urn, "critical"),
+        Diagnostic("aws-lambda-function-tracing-active", "advisory",
+                   '`tracingConfig.mode` is "PassThrough": set it to "Active".', fn.urn, "low"),
+    ]
+
+
+def test_wildcard_role_policy_is_reported_by_each_iam_rule(pack):
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    policy = state("aws:iam/rolePolicy:RolePolicy", "wide", {"role": "fn-role", "policy": json.dumps(document)})
+    assert pack.analyze(policy) == [
+        Diagnostic("aws-iam-no-wildcard-actions", "mandatory",
+                   '`policy` Statement[0] allows "s3:*": list only the actions the workload calls '
+                   '(e.g. "s3:GetObject").', policy.urn, "high"),
+        Diagnostic("aws-iam-no-wildcard-resources", "mandatory",
+                   '`policy` Statement[0] allows "s3:*" on "*": name the resources (ARNs) it needs; only actions '
+                   'without resource-level permissions (such as "xray:PutTraceSegments") may use "*".',
+                   policy.urn, "high"),
+        Diagnostic("aws-iam-s3-access-prefix-scoped", "mandatory",
+                   '`policy` Statement[0] grants "s3:*" on "*", every object of every bucket: grant them on the key '
+                   'prefix the workload uses (e.g. "arn:aws:s3:::<bucket>/uploads/*").', policy.urn, "medium"),
+    ]
+
+
+def test_scoped_role_policy_has_no_diagnostics(pack):
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::uploads-1a2b3c4/incoming/*"},
+        {"Effect": "Allow", "Action": ["xray:PutTraceSegments"], "Resource": "*"},
+    ]}
+    policy = state("aws:iam/rolePolicy:RolePolicy", "scoped", {"role": "fn-role", "policy": json.dumps(document)})
+    assert pack.analyze(policy) == []
+
+
+def test_aws_managed_policy_attachment_is_reported(pack):
+    attachment = state("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin",
+                       {"role": "fn-role", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})
+    assert pack.analyze(attachment) == [
+        Diagnostic("aws-iam-no-aws-managed-policies", "mandatory",
+                   '`policyArn` attaches the AWS-managed policy "arn:aws:iam::aws:policy/AdministratorAccess", '
+                   "written for every AWS customer and broader than this workload needs: attach an inline or "
+                   "customer-managed policy scoped to its own resources, or list it in `allowedManagedPolicies`.",
+                   attachment.urn, "medium"),
+    ]
+
+
+def test_unencrypted_queue_is_reported_and_encrypted_one_passes(pack):
+    plain_queue = state("aws:sqs/queue:Queue", "jobs", {"name": "jobs-1a2b3c4"})
+    encrypted = state("aws:sqs/queue:Queue", "jobs-kms", {
+        "name": "jobs-kms-1a2b3c4", "kmsMasterKeyId": "arn:aws:kms:us-west-2:123456789012:key/k-1"})
+    assert pack.analyze(plain_queue) == [
+        Diagnostic("aws-sqs-queue-encrypted", "mandatory",
+                   "`kmsMasterKeyId` is not set, so no key you control protects the queued messages: set it to a "
+                   "customer-managed KMS key (e.g. `key.arn`).", plain_queue.urn, "high"),
+    ]
+    assert pack.analyze(encrypted) == []
+
+
+def test_notification_without_filter_is_reported(pack):
+    notification = state("aws:s3/bucketNotification:BucketNotification", "notify", {
+        "bucket": "uploads-1a2b3c4",
+        "lambdaFunctions": [{"lambdaFunctionArn": "arn:aws:lambda:us-west-2:123456789012:function:fn-1a2b3c4",
+                             "events": ["s3:ObjectCreated:*"]}],
+    })
+    assert pack.analyze(notification) == [
+        Diagnostic("aws-s3-notification-filter", "mandatory",
+                   "`lambdaFunctions[0].filterSuffix` is not set, so objects of any type trigger this destination: "
+                   'set the suffix of the objects it handles (e.g. ".jpg").', notification.urn, "medium"),
+    ]
+
+
+def test_wildcard_cors_origin_is_reported(pack):
+    api = state("aws:apigatewayv2/api:Api", "http", {
+        "name": "http-1a2b3c4", "protocolType": "HTTP", "corsConfiguration": {"allowOrigins": ["*"]}})
+    assert pack.analyze(api) == [
+        Diagnostic("aws-cors-no-wildcard-origin", "mandatory",
+                   '`corsConfiguration.allowOrigins` allows any origin ("*"): list the exact https:// origins of the '
+                   'web apps that call it (e.g. "https://app.example.com").', api.urn, "high"),
+    ]
+
+
+def test_unscoped_s3_permission_is_reported_twice(pack):
+    permission = state("aws:lambda/permission:Permission", "s3-invoke", {
+        "action": "lambda:InvokeFunction", "function": "fn-1a2b3c4", "principal": "s3.amazonaws.com"})
+    assert pack.analyze(permission) == [
+        Diagnostic("aws-lambda-permission-source-scoped", "mandatory",
+                   '`sourceArn` is not set for the service principal "s3.amazonaws.com": the service can invoke the '
+                   "function on behalf of any resource, in any account (confused deputy). Set `source_arn` to the "
+                   "invoking resource's ARN.", permission.urn, "high"),
+        Diagnostic("aws-lambda-permission-source-scoped", "mandatory",
+                   '`sourceAccount` is not set for "s3.amazonaws.com": bucket ARNs carry no account ID, so a bucket '
+                   "of the same name in another account would match. Set `source_account` to your account ID.",
+                   permission.urn, "high"),
+    ]
+
+
+def test_secret_parameter_as_plain_string_is_reported(pack):
+    parameter = state("aws:ssm/parameter:Parameter", "db-password", {
+        "name": "/app/db/password", "type": "String", "value": "not-shown"})
+    assert pack.analyze(parameter) == [
+        Diagnostic("aws-ssm-parameter-secure-string", "mandatory",
+                   '`name` "/app/db/password" marks it as a secret ("password"), but `type` is "String": make it '
+                   '"SecureString" with `keyId` set to a customer-managed KMS key.', parameter.urn, "high"),
+        Diagnostic("aws-resource-name-unique", "mandatory",
+                   # the pack reads the stack name from PULUMI_STACK, as the CLI sets it
+                   '`name` is "/app/db/password", which carries neither the stack name "dev" nor a random suffix, '
+                   "so a second stack of this program in the same account collides with it: add `pulumi.get_stack()` "
+                   "to it, or drop `name` so Pulumi autonames the resource.", parameter.urn, "high"),
+    ]
+
+
+def test_key_without_rotation_is_reported_and_rotating_key_passes(pack):
+    key = state("aws:kms/key:Key", "key", {"customerMasterKeySpec": "SYMMETRIC_DEFAULT",
+                                           "keyUsage": "ENCRYPT_DECRYPT", "enableKeyRotation": False})
+    assert pack.analyze(key) == [
+        Diagnostic("aws-kms-key-rotation-enabled", "mandatory", "`enableKeyRotation` is false: set it to true.",
+                   key.urn, "high"),
+    ]
+    assert pack.analyze(state("aws:kms/key:Key", "rotating", {"enableKeyRotation": True})) == []
+
+
+def test_stack_policies_report_on_the_resource_they_concern(pack):
+    fn = state(FUNCTION, "fn", {"name": "fn-1a2b3c4", "runtime": "python3.12", "role": ROLE_ARN})
+    bucket = state("aws:s3/bucketV2:BucketV2", "uploads", {"bucket": "uploads-1a2b3c4"})
+    notification = state(
+        "aws:s3/bucketNotification:BucketNotification", "notify",
+        {"bucket": "uploads-1a2b3c4", "lambdaFunctions": [{
+            "lambdaFunctionArn": "arn:aws:lambda:us-west-2:123456789012:function:fn-1a2b3c4",
+            "events": ["s3:ObjectCreated:*"], "filterSuffix": ".jpg"}]},
+        dependencies=[bucket.urn, fn.urn],
+        property_dependencies={"bucket": [bucket.urn], "lambdaFunctions": [fn.urn]},
+    )
+    assert pack.analyze_stack([fn, bucket, notification]) == [
+        Diagnostic("aws-lambda-async-failure-destination", "mandatory",
+                   "`deadLetterConfig.targetArn` is not set and no FunctionEventInvokeConfig sets "
+                   '`destinationConfig.onFailure.destination` for it, yet BucketNotification "notify" invokes it '
+                   "asynchronously: events that still fail after Lambda's two retries are lost. Set "
+                   "`deadLetterConfig.targetArn` to an SQS queue or SNS topic ARN, or add a "
+                   "FunctionEventInvokeConfig with an on-failure destination.", fn.urn, "high"),
+        Diagnostic("aws-s3-bucket-encryption-kms", "mandatory",
+                   "has no default encryption configuration (no BucketServerSideEncryptionConfiguration for it): "
+                   'add one with `sseAlgorithm` "aws:kms" and `kmsMasterKeyId` set to a customer-managed KMS key.',
+                   bucket.urn, "high"),
+        Diagnostic("aws-s3-bucket-public-access-block", "mandatory",
+                   "has no BucketPublicAccessBlock: add one for it with `blockPublicAcls`, `blockPublicPolicy`, "
+                   "`ignorePublicAcls` and `restrictPublicBuckets` all true.", bucket.urn, "critical"),
+        Diagnostic("aws-s3-bucket-tls-only", "advisory",
+                   "has no bucket policy: add a BucketPolicy whose statement denies `s3:*` when "
+                   '`aws:SecureTransport` is "false".', bucket.urn, "medium"),
+        Diagnostic("aws-s3-notification-lambda-permission", "mandatory",
+                   'its Lambda destination Function "fn" (`lambdaFunctions`) has no Permission that lets '
+                   '`s3.amazonaws.com` invoke it: add one with `sourceArn` the ARN of BucketV2 "uploads" and list '
+                   "it in this notification's `depends_on`.", notification.urn, "high"),
+        Diagnostic("aws-lambda-function-alarms", "mandatory",
+                   "no MetricAlarm watches `Errors`, `Throttles`, `Duration`, `Invocations` in `AWS/Lambda` with "
+                   "`dimensions.FunctionName` set to this function's name: add one alarm per missing metric "
+                   '(`dimensions={"FunctionName": fn.name}`).', fn.urn, "medium"),
+    ]
+
+
+def test_resource_types_no_rule_knows_pass(pack):
+    other = state("aws:dynamodb/table:Table", "orders", {"name": "orders-1a2b3c4", "hashKey": "id"})
+    assert pack.analyze(other) == []
