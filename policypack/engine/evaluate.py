@@ -265,6 +265,7 @@ class _Evaluation:
             for level in [reported_level(settings.level(p))] if level
         ]
         self._trees: Dict[str, Dict[str, Any]] = {}
+        self._output_trees: Dict[str, Dict[str, Any]] = {}
         self._by_type: Dict[str, List[Tuple[Any, str]]] = {}
 
     def diagnostics(self) -> List[Diagnostic]:
@@ -281,6 +282,15 @@ class _Evaluation:
         tree = self._trees.get(state.urn)
         if tree is None:
             tree = self._trees[state.urn] = engine_props(state.props)
+        return tree
+
+    def stack_tree(self, state: ResourceState) -> Dict[str, Any]:
+        """The tree AnalyzeStack sees: the resource's outputs when they are known separately."""
+        if state.outputs is None:
+            return self.tree(state)
+        tree = self._output_trees.get(state.urn)
+        if tree is None:
+            tree = self._output_trees[state.urn] = engine_props(state.outputs)
         return tree
 
     def provider_of(self, state: ResourceState) -> Optional[ResourceState]:
@@ -369,7 +379,7 @@ class _Evaluation:
                 type=s.type,
                 urn=s.urn,
                 name=s.name,
-                props=self.tree(s),
+                props=self.stack_tree(s),
                 parent=s.parent if s.parent in urns else None,
                 provider=provider,
                 dependencies=tuple(d for d in s.dependencies if d in urns),
@@ -390,7 +400,7 @@ class _Evaluation:
         """`StackValidationArgs.resources` as the servicer builds them (fresh for each policy)."""
         resources: Dict[str, PolicyResource] = {}
         for s in self.states:
-            resources[s.urn] = PolicyResource(s.type, _sdk_props(s.props), s.urn, s.name, _options(""),
+            resources[s.urn] = PolicyResource(s.type, _sdk_props(s.stack_props), s.urn, s.name, _options(""),
                                               _sdk_provider(self.provider_of(s)), None, [], {})
         for s in self.states:
             resource = resources[s.urn]

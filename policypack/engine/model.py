@@ -24,6 +24,13 @@ class ResourceState:
     dependencies: List[str] = field(default_factory=list)
     property_dependencies: Dict[str, List[str]] = field(default_factory=dict)
     source_position: str = ""  # "file:///path/__main__.py#12" where the program registered it
+    # What AnalyzeStack sees: the engine analyses the stack on each resource's final *outputs*
+    # (Analyze sees the inputs). None = not known separately, use the inputs.
+    outputs: Optional[Dict[str, Any]] = None
+
+    @property
+    def stack_props(self) -> Dict[str, Any]:
+        return self.outputs if self.outputs is not None else self.props
 
     def to_json(self) -> Dict[str, Any]:
         return asdict(self)

@@ -162,6 +162,21 @@ def _fake_outputs(resource_type: str, name: str, inputs: Dict[str, Any], region:
     return out
 
 
+def _engine_outputs(resource_type: str, name: str, inputs: Dict[str, Any], region: str,
+                    preview: bool) -> Dict[str, Any]:
+    """The outputs the engine would hold for the resource, in its JSON form.
+
+    The same values the mocks return to the program (update), or, in preview, the inputs with the
+    computed outputs unknown - as a provider's preview of a create returns them.
+    """
+    from pulumi.runtime.rpc import UNKNOWN  # the engine's unknown sentinel
+
+    outputs = dict(inputs)
+    for key, value in _fake_outputs(resource_type, name, inputs, region).items():
+        outputs.setdefault(key, UNKNOWN if preview else value)
+    return outputs
+
+
 def _invoke_result(token: str, args: Dict[str, Any], region: str) -> Dict[str, Any]:
     if token == "aws:index/getCallerIdentity:getCallerIdentity":
         return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline", "userId": "OFFLINE", "id": ACCOUNT_ID}
@@ -219,8 +234,10 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
         def RegisterResource(self, request):
             urn = self.make_urn(request.parent, request.type, request.name)
             inputs = json_format.MessageToDict(request.object) if request.type != "pulumi:pulumi:Stack" else {}
+            outputs = None
             if request.custom and not request.type.startswith("pulumi:providers:"):
                 inputs = apply_check(request.type, request.name, urn, inputs)
+                outputs = _engine_outputs(request.type, request.name, inputs, region, preview)
             state = ResourceState(
                 type=request.type,
                 urn=urn,
@@ -232,6 +249,7 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
                 dependencies=list(request.dependencies),
                 property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
                 source_position=_program_position(request, main_file.parent),
+                outputs=outputs,
             )
             with lock:
                 captured.resources.append(state)

@@ -59,7 +59,7 @@ def analyze_stack_request(states: Iterable[ResourceState]) -> analyzer_pb2.Analy
     request = analyzer_pb2.AnalyzeStackRequest()
     for s in states:
         resource = analyzer_pb2.AnalyzerResource(
-            type=s.type, urn=s.urn, name=s.name, properties=struct(s.props),
+            type=s.type, urn=s.urn, name=s.name, properties=struct(s.stack_props),
             dependencies=list(s.dependencies), parent=s.parent or "",
         )
         for key, urns in s.property_dependencies.items():

@@ -231,6 +231,7 @@ def resource_from_state(path: Path, entry: Any, index: int, version: int) -> Res
         property_dependencies = {k: list(dependencies) for k in inputs if not k.startswith("__")}
     resource_type = entry.get("type")
     parent = entry.get("parent")
+    outputs = entry.get("outputs")
     return ResourceState(
         type=resource_type if isinstance(resource_type, str) and resource_type else type_of_urn(urn),
         urn=urn,
@@ -241,6 +242,8 @@ def resource_from_state(path: Path, entry: Any, index: int, version: int) -> Res
         provider=provider_urn(entry.get("provider") if isinstance(entry.get("provider"), str) else ""),
         dependencies=dependencies,
         property_dependencies=property_dependencies,
+        # AnalyzeStack sees outputs; a plan's create steps have none yet (then: the inputs)
+        outputs=analyzer_props(outputs) if isinstance(outputs, dict) and outputs else None,
     )
 
 
