@@ -82,37 +82,53 @@ def _log_rule_error(name: str, where: str) -> None:
     sys.stderr.flush()
 
 
-class PackResourcePolicy(ResourceValidationPolicy):
-    """A resource policy of this pack: metadata, applicable types and a pure `check`."""
+def _sdk_metadata(
+    *,
+    name: str,
+    description: str,
+    enforcement_level: EnforcementLevel,
+    severity: Severity,
+    remediation_steps: str,
+    url: str,
+    config_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
+    tags: Optional[Sequence[str]] = None,
+) -> Dict[str, Any]:
+    """The metadata every policy of this pack carries, as the SDK's `Policy` takes it."""
+    return dict(
+        name=name,
+        description=description,
+        enforcement_level=enforcement_level,
+        config_schema=_schema(config_options),
+        severity=severity,
+        tags=list(tags or []),
+        remediation_steps=remediation_steps,
+        url=url,
+    )
 
-    def __init__(
-        self,
-        *,
-        name: str,
-        description: str,
-        check: Callable[[Resource, Config], Iterable[str]],
-        resource_types: Sequence[str],
-        enforcement_level: EnforcementLevel,
-        severity: Severity,
-        remediation_steps: str,
-        url: str,
-        config_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
-        tags: Optional[Sequence[str]] = None,
-    ) -> None:
-        super().__init__(
-            name=name,
-            description=description,
-            enforcement_level=enforcement_level,
-            config_schema=_schema(config_options),
-            severity=severity,
-            tags=list(tags or []),
-            remediation_steps=remediation_steps,
-            url=url,
-        )
+
+class _PackPolicy:
+    """What both kinds of policy of this pack add to the SDK's: the check, its types, defaults."""
+
+    kind = ""
+
+    def _init_pack(self, check: Callable[..., Any], resource_types: Sequence[str],
+                   config_options: Optional[Mapping[str, Mapping[str, Any]]]) -> None:
         self.check = check
+        # resource policies: the types they apply to; stack policies: the types whose presence
+        # makes them worth running (documentation and fast skipping)
         self.resource_types: Tuple[str, ...] = tuple(resource_types)
         self.config_defaults: Dict[str, Any] = _defaults(config_options)
-        self.kind = "resource"
+
+
+class PackResourcePolicy(_PackPolicy, ResourceValidationPolicy):
+    """A resource policy of this pack: metadata, applicable types and a pure `check`."""
+
+    kind = "resource"
+
+    def __init__(self, *, check: Callable[[Resource, Config], Iterable[str]], resource_types: Sequence[str],
+                 config_options: Optional[Mapping[str, Mapping[str, Any]]] = None, **metadata: Any) -> None:
+        super().__init__(**_sdk_metadata(config_options=config_options, **metadata))
+        self._init_pack(check, resource_types, config_options)
 
     def applies_to(self, resource_type: str) -> bool:
         # "*" in resource_types: the rule looks at every resource type (e.g. a walk over all props).
@@ -139,38 +155,15 @@ class PackResourcePolicy(ResourceValidationPolicy):
         return None
 
 
-class PackStackPolicy(StackValidationPolicy):
+class PackStackPolicy(_PackPolicy, StackValidationPolicy):
     """A stack policy of this pack: metadata and a pure `check` over the shared stack graph."""
 
-    def __init__(
-        self,
-        *,
-        name: str,
-        description: str,
-        check: Callable[[Any, Config], Iterable[StackViolation]],
-        resource_types: Sequence[str],
-        enforcement_level: EnforcementLevel,
-        severity: Severity,
-        remediation_steps: str,
-        url: str,
-        config_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
-        tags: Optional[Sequence[str]] = None,
-    ) -> None:
-        super().__init__(
-            name=name,
-            description=description,
-            enforcement_level=enforcement_level,
-            config_schema=_schema(config_options),
-            severity=severity,
-            tags=list(tags or []),
-            remediation_steps=remediation_steps,
-            url=url,
-        )
-        self.check = check
-        # The types whose presence makes this rule worth running (documentation and fast skipping).
-        self.resource_types: Tuple[str, ...] = tuple(resource_types)
-        self.config_defaults: Dict[str, Any] = _defaults(config_options)
-        self.kind = "stack"
+    kind = "stack"
+
+    def __init__(self, *, check: Callable[[Any, Config], Iterable[StackViolation]], resource_types: Sequence[str],
+                 config_options: Optional[Mapping[str, Mapping[str, Any]]] = None, **metadata: Any) -> None:
+        super().__init__(**_sdk_metadata(config_options=config_options, **metadata))
+        self._init_pack(check, resource_types, config_options)
 
     def violations(self, graph: Any, configured: Optional[Mapping[str, Any]] = None) -> Iterator[StackViolation]:
         config = merged_config(self.config_defaults, configured)
@@ -203,62 +196,15 @@ def resource_from_args(args: ResourceValidationArgs) -> Resource:
     )
 
 
-def resource_rule(
-    *,
-    name: str,
-    description: str,
-    resource_types: Sequence[str],
-    enforcement_level: EnforcementLevel,
-    severity: Severity,
-    remediation_steps: str,
-    url: str,
-    config_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
-    tags: Optional[Sequence[str]] = None,
-) -> Callable[[Callable[[Resource, Config], Iterable[str]]], PackResourcePolicy]:
-    def wrap(check: Callable[[Resource, Config], Iterable[str]]) -> PackResourcePolicy:
-        return PackResourcePolicy(
-            name=name,
-            description=description,
-            check=check,
-            resource_types=resource_types,
-            enforcement_level=enforcement_level,
-            severity=severity,
-            remediation_steps=remediation_steps,
-            url=url,
-            config_options=config_options,
-            tags=tags,
-        )
-
-    return wrap
+def resource_rule(**metadata: Any) -> Callable[[Callable[[Resource, Config], Iterable[str]]], PackResourcePolicy]:
+    """Declare a resource rule: `name`, `description`, `resource_types`, `enforcement_level`,
+    `severity`, `remediation_steps`, `url`, optional `config_options` and `tags`."""
+    return lambda check: PackResourcePolicy(check=check, **metadata)
 
 
-def stack_rule(
-    *,
-    name: str,
-    description: str,
-    resource_types: Sequence[str],
-    enforcement_level: EnforcementLevel,
-    severity: Severity,
-    remediation_steps: str,
-    url: str,
-    config_options: Optional[Mapping[str, Mapping[str, Any]]] = None,
-    tags: Optional[Sequence[str]] = None,
-) -> Callable[[Callable[[Any, Config], Iterable[StackViolation]]], PackStackPolicy]:
-    def wrap(check: Callable[[Any, Config], Iterable[StackViolation]]) -> PackStackPolicy:
-        return PackStackPolicy(
-            name=name,
-            description=description,
-            check=check,
-            resource_types=resource_types,
-            enforcement_level=enforcement_level,
-            severity=severity,
-            remediation_steps=remediation_steps,
-            url=url,
-            config_options=config_options,
-            tags=tags,
-        )
-
-    return wrap
+def stack_rule(**metadata: Any) -> Callable[[Callable[[Any, Config], Iterable[StackViolation]]], PackStackPolicy]:
+    """Declare a stack rule; the same metadata as `resource_rule`."""
+    return lambda check: PackStackPolicy(check=check, **metadata)
 
 
 PackPolicy = Union[PackResourcePolicy, PackStackPolicy]

@@ -15,8 +15,9 @@ from policypack.core import rule
 from policypack.core.graph import Node, StackGraph
 from policypack.core.rule import Resource, StackViolation, merged_config
 from tests.support import harness
+from tests.support.harness import urn_of
 
-from .strategies import ResourceCase, StackCase, engine_safe, to_plain, urn_of
+from .strategies import ResourceCase, StackCase, engine_safe, to_plain
 
 
 class RuleRaised(AssertionError):

@@ -9,9 +9,11 @@ input reaches the code that reads it instead of bouncing off the first `get`.
 Why two stages: Hypothesis spends ~0.1 ms per draw, and a tree built draw by draw costs a hundred
 draws - too slow for 2,000 examples for each of ~40 rules. So a seeded generator (`Generator`)
 builds, once per rule, a corpus of values (scalars, ARNs, IAM documents, small keyed trees with
-secrets and unknowns, huge and deep values) and of whole property trees planted at the rule's
-paths; Hypothesis then composes an example from a few choices: a base tree, more values planted at
-more paths, the shapes on the way, node links, config. Shrinking still works on those choices.
+secrets and unknowns, huge and deep values), of whole property trees - planted at the rule's paths,
+or real ones (`shapes`: what the project's programs declare) mutated - and of stacks - coherent
+random ones whose resources refer to each other, and mutated parts of the captured ones.
+Hypothesis then composes an example from a few choices: a base tree, more values planted at more
+paths, the shapes on the way, node links, dropped nodes, config. Shrinking works on those choices.
 
 Everything here produces the engine form (sentinel strings, secret signature objects). `to_plain`
 turns it into what a rule's `check` sees (what `PackResourcePolicy.validate` hands it).
@@ -22,7 +24,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -31,7 +32,6 @@ from hypothesis import strategies as st
 from pulumi_policy.deserialize import (
     SPECIAL_ARCHIVE_SIG,
     SPECIAL_ASSET_SIG,
-    SPECIAL_SECRET_SIG,
     SPECIAL_SIG_KEY,
     deserialize_properties,
 )
@@ -47,7 +47,9 @@ from pulumi_policy.proxy import (
 
 from policypack.core import types as t
 from policypack.core.props import plain
+from tests.support.harness import secret, urn_of  # the engine's secret form and the harness's URNs
 
+from . import shapes
 from . import vocabulary as vocab
 
 UNKNOWNS = (
@@ -55,10 +57,6 @@ UNKNOWNS = (
     UNKNOWN_OBJECT_VALUE, UNKNOWN_ASSET_VALUE, UNKNOWN_ARCHIVE_VALUE,
 )
 MAX_DEPTH = 40  # well below protobuf's nesting limit for a Struct on the wire (100)
-
-
-def secret(value: Any) -> Dict[str, Any]:
-    return {SPECIAL_SIG_KEY: SPECIAL_SECRET_SIG, "value": value}
 
 
 def engine_safe(value: Any) -> Any:
@@ -192,7 +190,7 @@ IDENTITY_OVERLAYS = (
 class Vocabulary:
     """What one rule's module reads: paths, their keys, and the strings it compares with."""
 
-    paths: Tuple[str, ...]
+    paths: Tuple[str, ...]  # the rule's own paths first, three times over: planting favours them
     keys: Tuple[str, ...]
     values: Tuple[str, ...]
     types: Tuple[str, ...]  # the resource types the rule applies to (all of them, for "*")
@@ -202,8 +200,9 @@ class Vocabulary:
 def vocabulary_for(policy: Any) -> Vocabulary:
     own = vocab.module_strings(vocab.policy_module(policy))
     everything = vocab.pack_strings()
-    paths = tuple(sorted(vocab.paths_of(own) | set(vocab.COMMON_PATHS)))
-    keys = tuple(sorted(vocab.keys_of(vocab.paths_of(own)) | set(vocab.COMMON_KEYS)))
+    primary = sorted(vocab.paths_of(vocab.check_strings(policy)))
+    paths = (*primary * 3, *sorted(vocab.paths_of(own) | set(vocab.COMMON_PATHS)))
+    keys = tuple(sorted(vocab.keys_of(paths) | set(vocab.COMMON_KEYS)))
     values = tuple(dict.fromkeys([*own, *(s for s in everything if len(s) <= 40)]))
     declared = tuple(getattr(policy, "resource_types", ()) or ())
     types = ALL_TYPES if "*" in declared else tuple(x for x in declared if x != "*")
@@ -227,6 +226,7 @@ class Generator:
         self.v = v
         self.finite = finite
         self.rng = random.Random(seed)
+        self.pool: Sequence[str] = IDENTITY_POOL  # names and ARNs values may refer to
 
     def pick(self, options: Sequence[Any]) -> Any:
         return options[self.rng.randrange(len(options))]
@@ -250,6 +250,9 @@ class Generator:
         return self.pick(SCALARS[3:])
 
     def arn(self) -> str:
+        if self.pool is not IDENTITY_POOL and self.chance(0.5):  # in a stack: often a sibling's ARN
+            target = self.pick(self.pool)
+            return target + self.pick(("", "", "/*", "/uploads/*", ":*", "/*/*")) if target.startswith("arn:") else target
         resource = self.pick(ARN_RESOURCES) if self.chance(0.7) else self.pick(self.v.values)
         return f"arn:aws:{self.pick(SERVICES)}:{self.pick(REGIONS)}:{self.pick(ACCOUNTS)}:{resource}"
 
@@ -266,7 +269,7 @@ class Generator:
         if roll < 0.63:
             return self.arn()
         if roll < 0.68:
-            return self.pick(IDENTITY_POOL)
+            return self.pick(self.pool)
         if roll < 0.78:
             return self.pick(UNKNOWNS)
         if roll < 0.87:
@@ -362,7 +365,7 @@ class Generator:
         if "polic" in lowered and self.chance(0.7):
             return self.document()
         if lowered.endswith(("arn", "arns", "uri")) and self.chance(0.6):
-            one = lambda: self.arn() if self.chance(0.6) else self.pick(IDENTITY_POOL)  # noqa: E731
+            one = lambda: self.arn() if self.chance(0.4) else self.pick(self.pool)  # noqa: E731
             return one() if self.chance(0.6) else [one() for _ in range(self.rng.randrange(0, 3))]
         return self.tree()
 
@@ -374,6 +377,143 @@ class Generator:
             segments = self.pick(self.v.paths).split(".")
             plant(props, segments, self.value_for(segments[-1]), self.rng.randrange(1 << 16))
         return props
+
+    # real shapes, mutated
+    def mutate(self, value: Any, rate: float, depth: int = 0) -> Any:
+        """A copy of a real value with some parts replaced: leaves by random values (often
+        unknowns), containers emptied or wrapped as secrets, keys dropped or added, documents broken."""
+        roll = self.rng.random()
+        if roll < rate * 0.5 and depth > 0:
+            return self.leaf() if self.chance(0.5) else self.pick(UNKNOWNS)
+        if roll < rate * 0.6 and depth > 0:
+            return secret(self.mutate(value, rate, depth + 1))
+        if isinstance(value, dict):
+            if SPECIAL_SIG_KEY in value:
+                return copy_tree(value)
+            out = {k: self.mutate(v, rate, depth + 1) for k, v in value.items() if not self.chance(rate * 0.3)}
+            if self.chance(rate * 0.3):
+                out[self.key()] = self.tree()
+            return out
+        if isinstance(value, list):
+            out = [self.mutate(v, rate, depth + 1) for v in value if not self.chance(rate * 0.3)]
+            if out and self.chance(rate * 0.3):
+                out.append(copy_tree(self.pick(out)))
+            return out
+        if isinstance(value, str) and value[:1] in "{[" and self.chance(0.5):
+            try:
+                document = json.loads(value)
+            except ValueError:
+                return value
+            text = json.dumps(self.mutate(document, rate, depth + 1))
+            return text[: self.rng.randrange(len(text) + 1)] if self.chance(0.1) else text
+        if isinstance(value, bool) and self.chance(rate):
+            return not value
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and self.chance(rate):
+            return self.number()
+        return value
+
+    def mutated_stack(self, states: Sequence[Any], types: Sequence[str], rate: float = 0.1,
+                      max_nodes: int = 14) -> List["NodeCase"]:
+        """Part of a captured stack: resources of the rule's types and what they link to (so the
+        graph stays linked), a few others, each mutated; links to dropped resources dangle."""
+        wanted = {s.urn for s in states if s.type in types}
+        for s in states:
+            if s.urn in wanted:
+                wanted.update(s.dependencies)
+                wanted.update(u for us in s.property_dependencies.values() for u in us)
+        chosen = [s for s in states if (s.urn in wanted and not self.chance(0.1)) or self.chance(0.05)]
+        if len(chosen) > max_nodes:
+            self.rng.shuffle(chosen)
+            chosen = chosen[:max_nodes]
+        return [NodeCase(type=s.type, name=s.name, urn=s.urn, props=self.mutate(s.props, rate),
+                         dependencies=list(s.dependencies),
+                         property_dependencies={k: list(v) for k, v in s.property_dependencies.items()},
+                         parent=s.parent, provider=s.provider) for s in chosen]
+
+    # stacks whose resources refer to each other (what stack rules follow)
+    def stack(self, types: Sequence[str], max_extra: int = 2) -> List["NodeCase"]:
+        chosen = [rt for rt in types if self.chance(0.8)] + [self.pick(types) for _ in range(self.rng.randrange(0, 3))]
+        chosen += [self.pick(ALL_TYPES) for _ in range(self.rng.randrange(0, max_extra + 1))]
+        self.rng.shuffle(chosen)
+        identities = [identity_of(rt, f"r{i}") for i, rt in enumerate(chosen)]
+        urns = [urn_of(rt, f"r{i}") for i, rt in enumerate(chosen)]
+        owner = {value: urns[i] for i, ident in enumerate(identities) for value in ident.values()}
+        self.pool = tuple(owner)
+        try:
+            nodes = [self.linked_node(i, rt, urns, identities[i], owner) for i, rt in enumerate(chosen)]
+        finally:
+            self.pool = IDENTITY_POOL
+        return nodes
+
+    def linked_node(self, i: int, rt: str, urns: List[str], identity: Dict[str, str],
+                    owner: Dict[str, str]) -> "NodeCase":
+        props = self.property_tree()
+        preview = self.chance(0.3)  # what AWS assigns (IDs, ARNs) is unknown in a preview
+        for key, value in identity.items():
+            if self.chance(0.85):
+                props[key] = UNKNOWN_STRING_VALUE if preview and key in ("arn", "id") else value
+        property_dependencies: Dict[str, List[str]] = {}
+        for key, value in props.items():
+            targets = sorted({owner[s] for s in strings_in(value) if s in owner and owner[s] != urns[i]}
+                             | {owner[s.split("/*")[0].rstrip(":*")] for s in strings_in(value)
+                                if s.split("/*")[0].rstrip(":*") in owner} - {urns[i]})
+            if targets and self.chance(0.9):
+                property_dependencies[key] = targets
+                if preview and self.chance(0.7):
+                    props[key] = unknown_references(value, owner)
+        dependencies = sorted({u for us in property_dependencies.values() for u in us})
+        if self.chance(0.2):
+            dependencies.append(self.pick(urns + [MISSING_URN]))
+        return NodeCase(type=rt, name=f"r{i}", urn=urns[i], props=props, dependencies=dependencies,
+                        property_dependencies=property_dependencies,
+                        parent=self.pick(urns) if self.chance(0.1) else "",
+                        provider=self.pick(urns) if self.chance(0.05) else "")
+
+
+def identity_of(resource_type: str, name: str) -> Dict[str, str]:
+    """What a resource of this type says about itself once created: name, id, ARN (and a few more)."""
+    module = resource_type.split(":")[1].split("/")[0] if resource_type.count(":") >= 2 else "x"
+    physical = f"{name}-1a2b3c4"
+    region, account = "us-west-2", "123456789012"
+    arns = {
+        "s3": f"arn:aws:s3:::{physical}", "iam": f"arn:aws:iam::{account}:role/{physical}",
+        "lambda": f"arn:aws:lambda:{region}:{account}:function:{physical}",
+        "sqs": f"arn:aws:sqs:{region}:{account}:{physical}", "sns": f"arn:aws:sns:{region}:{account}:{physical}",
+        "cloudwatch": f"arn:aws:logs:{region}:{account}:log-group:{physical}",
+        "kms": f"arn:aws:kms:{region}:{account}:key/{physical}",
+        "apigatewayv2": f"arn:aws:apigateway:{region}::/apis/{physical}",
+        "ssm": f"arn:aws:ssm:{region}:{account}:parameter/{physical}",
+    }
+    identity = {"name": physical, "id": physical, "arn": arns.get(module, f"arn:aws:{module}:{region}:{account}:{physical}")}
+    if module == "s3":
+        identity["bucket"] = physical
+    if module == "lambda":
+        identity["invokeArn"] = (f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/"
+                                 f"{identity['arn']}/invocations")
+    if module == "apigatewayv2":
+        identity["executionArn"] = f"arn:aws:execute-api:{region}:{account}:{physical}"
+    return identity
+
+
+def strings_in(value: Any) -> List[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings_in(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_in(v)]
+    return []
+
+
+def unknown_references(value: Any, owner: Dict[str, str]) -> Any:
+    """The value as a preview sends it: what refers to another resource is not known yet."""
+    if isinstance(value, str):
+        return UNKNOWN_STRING_VALUE if any(key in value for key in owner) else value
+    if isinstance(value, dict):
+        return {k: unknown_references(v, owner) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unknown_references(v, owner) for v in value]
+    return value
 
 
 def nest(leaf: Any, depth: int) -> Any:
@@ -436,6 +576,17 @@ class Corpus:
 
 
 @lru_cache(maxsize=None)
+def stack_corpus(v: Vocabulary, finite: bool) -> Tuple[Tuple["NodeCase", ...], ...]:
+    """Stacks of the rule's types whose resources refer to each other by value and by dependency."""
+    gen = Generator(v, finite, seed=f"stacks|{v.paths}|{v.types}|{finite}")
+    stacks = [tuple(gen.stack(v.types)) for _ in range(300)]
+    captured = [s for s in shapes.captured_stacks() if any(r.type in v.types for r in s)]
+    for i in range(300 if captured else 0):
+        stacks.append(tuple(gen.mutated_stack(captured[i % len(captured)], v.types, rate=gen.pick((0.0, 0.05, 0.2)))))
+    return tuple(stacks)
+
+
+@lru_cache(maxsize=None)
 def corpus_for(v: Vocabulary, finite: bool) -> Corpus:
     gen = Generator(v, finite, seed=f"{v.paths}|{v.types}|{finite}")
     values: List[Any] = [*SCALARS[:3], *v.values[:200], *UNKNOWNS]
@@ -444,7 +595,9 @@ def corpus_for(v: Vocabulary, finite: bool) -> Corpus:
     values += [gen.document() for _ in range(200)]
     values += [gen.tree() for _ in range(500)]
     values += [gen.rare() for _ in range(60)]
-    trees = [gen.property_tree() for _ in range(1000)]
+    trees = [gen.property_tree() for _ in range(600)]
+    real = [r.props for stack in shapes.captured_stacks() for r in stack if r.type in v.types]
+    trees += [gen.mutate(real[i % len(real)], rate=gen.pick((0.0, 0.1, 0.3))) for i in range(400 if real else 0)]
     return Corpus(values=tuple(values), trees=tuple(trees))
 
 
@@ -544,14 +697,11 @@ class StackCase:
 MISSING_URN = "urn:pulumi:dev::proj::aws:lambda/function:Function::not-in-stack"
 
 
-def urn_of(resource_type: str, name: str) -> str:
-    return f"urn:pulumi:dev::proj::{resource_type}::{name}"
-
-
 @lru_cache(maxsize=None)
 def stack_cases(policy: Any, finite: bool = True, max_nodes: int = 7) -> st.SearchStrategy[StackCase]:
-    """A few resources of the rule's types (and others), linked by dependencies, property
-    dependencies, parents and shared identity values (ARNs, names), some links dangling."""
+    """Stacks of the rule's types (and others): mostly coherent ones from the corpus, whose
+    resources refer to each other; sometimes loose ones, linked by random dependencies, parents and
+    shared identity values, many links dangling."""
     v = vocabulary_for(policy)
     own_types = st.sampled_from(v.types)
     node_type = st.one_of(own_types, own_types, st.sampled_from(ALL_TYPES))
@@ -586,4 +736,19 @@ def stack_cases(policy: Any, finite: bool = True, max_nodes: int = 7) -> st.Sear
             ))
         return StackCase(nodes=nodes, config=config)
 
-    return st.tuples(st.lists(node_parts, max_size=max_nodes), configs(policy)).map(build)
+    loose = st.tuples(st.lists(node_parts, max_size=max_nodes), configs(policy)).map(build)
+    return st.one_of(coherent_stacks(policy, finite), coherent_stacks(policy, finite), loose)
+
+
+def coherent_stacks(policy: Any, finite: bool) -> st.SearchStrategy[StackCase]:
+    """A corpus stack whose resources refer to each other, some of them dropped (links dangle)."""
+    corpus = stack_corpus(vocabulary_for(policy), finite)
+
+    def build(parts: Tuple[Tuple[NodeCase, ...], List[int], Optional[Dict[str, Any]]]) -> StackCase:
+        nodes, dropped, config = parts
+        kept = [NodeCase(n.type, n.name, n.urn, copy_tree(n.props), list(n.dependencies),
+                         {k: list(v) for k, v in n.property_dependencies.items()}, n.parent, n.provider)
+                for i, n in enumerate(nodes) if i not in dropped]
+        return StackCase(nodes=kept, config=config)
+
+    return st.tuples(pick_from(corpus), st.lists(st.integers(0, 12), max_size=2), configs(policy)).map(build)

@@ -10,8 +10,11 @@ reproducibly (derandomized).
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
+from policypack.core import types as t
+from policypack.core.props import get
+from policypack.core.rule import LOW, MANDATORY, resource_rule
 from policypack.registry import ALL_POLICIES, BY_NAME
 
 from . import running
@@ -45,3 +48,30 @@ def test_stack_rule_never_raises(name: str) -> None:
 
     with running.safety_net_fails():
         engine_input()
+
+
+# -- the search itself: a fragile rule must not survive it ----------------------------------------
+
+@resource_rule(
+    name="test-fragile-subnets", description="Trusts its input.", resource_types=[t.FUNCTION],
+    enforcement_level=MANDATORY, severity=LOW, remediation_steps="None.", url="https://example.com",
+)
+def fragile(resource, config):
+    subnets = get(resource.props, "vpcConfig.subnetIds")
+    if len(subnets) < 2:  # TypeError on a missing, unknown or non-list value
+        yield "few subnets"
+
+
+@pytest.mark.parametrize("path", ["raw check", "servicer"])
+def test_a_fragile_rule_is_caught_on_each_path(path):
+    @settings(max_examples=300, derandomize=True, database=None, deadline=None)
+    @given(resource_cases(fragile, finite=True))
+    def engine_input(case):
+        if path == "raw check":
+            running.check_resource(fragile, case)
+        else:
+            running.analyze_resource(fragile, case)
+
+    with running.safety_net_fails(), pytest.raises((TypeError, running.RuleRaised)) as caught:
+        engine_input()
+    assert path == "raw check" or isinstance(caught.value, running.RuleRaised)

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from policypack.core import types as t
 from policypack.registry import RESOURCE_POLICIES, STACK_POLICIES
 from tests.support import harness
+from tests.support.harness import secret
 
 from . import running
-from .strategies import OUTPUT_TEXT, secret
+from .strategies import OUTPUT_TEXT
 
 MARK = "QX7MARKER7XQ"  # upper-case alphanumerics: it also completes an `AKIA…` access key ID
 

@@ -32,6 +32,7 @@ from pulumi_policy.proxy import (
 
 from policypack import PACK_NAME
 from policypack.core.graph import analysis_scope
+from policypack.engine.requests import configure_request, diagnostics
 
 UNKNOWN_STRING = UNKNOWN_STRING_VALUE
 UNKNOWN_NUMBER = UNKNOWN_NUMBER_VALUE
@@ -40,15 +41,6 @@ UNKNOWN_ARRAY = UNKNOWN_ARRAY_VALUE
 UNKNOWN_OBJECT = UNKNOWN_OBJECT_VALUE
 
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
-
-LEVELS = {
-    analyzer_pb2.ADVISORY: "advisory",
-    analyzer_pb2.MANDATORY: "mandatory",
-    analyzer_pb2.REMEDIATE: "remediate",
-    analyzer_pb2.DISABLED: "disabled",
-}
-LEVEL_VALUES = {v: k for k, v in LEVELS.items()}
-
 
 def secret(value: Any) -> Dict[str, Any]:
     """A value as the engine sends a secret (the SDK unwraps it before the policy sees it)."""
@@ -84,37 +76,13 @@ def _jsonable(value: Any) -> Any:
 def _servicer(policies: Sequence[Any], config: Optional[Mapping[str, Any]] = None) -> _PolicyAnalyzerServicer:
     servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.0.1", list(policies), EnforcementLevel.ADVISORY)
     if config:
-        servicer.Configure(configure_request(config), None)
+        levels = {p.name: (p.enforcement_level.value if p.enforcement_level else "advisory") for p in policies}
+        servicer.Configure(configure_request(config, levels), None)
     return servicer
 
 
-def configure_request(config: Mapping[str, Any]) -> analyzer_pb2.ConfigureAnalyzerRequest:
-    """A `--policy-pack-config` document -> ConfigureAnalyzerRequest (as the CLI builds it)."""
-    request = analyzer_pb2.ConfigureAnalyzerRequest()
-    for name, value in config.items():
-        policy_config = analyzer_pb2.PolicyConfig()
-        if isinstance(value, str):
-            policy_config.enforcementLevel = LEVEL_VALUES[value]
-        else:
-            value = dict(value)
-            level = value.pop("enforcementLevel", None)
-            if level is not None:
-                policy_config.enforcementLevel = LEVEL_VALUES[level]
-            else:
-                policy_config.enforcementLevel = analyzer_pb2.ADVISORY  # overwritten below if known
-            policy_config.properties.update(_jsonable(value))
-        request.policyConfig[name].CopyFrom(policy_config)
-    return request
-
-
 def _violations(response: analyzer_pb2.AnalyzeResponse) -> List[Violation]:
-    out = []
-    for d in response.diagnostics:
-        message = d.message
-        if d.description and message.startswith(d.description):
-            message = message[len(d.description):].lstrip("\n")
-        out.append(Violation(d.policyName, LEVELS.get(d.enforcementLevel, str(d.enforcementLevel)), message, d.urn))
-    return out
+    return [Violation(d.policy, d.level, d.message, d.urn) for d in diagnostics(response)]
 
 
 def analyze(
@@ -128,7 +96,6 @@ def analyze(
 ) -> List[Violation]:
     """Run resource policies on one resource through the SDK's `Analyze`."""
     policies = policies if isinstance(policies, (list, tuple)) else [policies]
-    config = _with_levels(policies, config)
     request = analyzer_pb2.AnalyzeRequest(
         type=resource_type, urn=urn_of(resource_type, name), name=name, properties=to_struct(props)
     )
@@ -175,21 +142,6 @@ def analyze_stack(
 ) -> List[Violation]:
     """Run stack policies through the SDK's `AnalyzeStack`, sharing one graph as the pack does."""
     policies = policies if isinstance(policies, (list, tuple)) else [policies]
-    config = _with_levels(policies, config)
     servicer = _servicer(policies, config)
     with analysis_scope():
         return _violations(servicer.AnalyzeStack(stack_request(resources), None))
-
-
-def _with_levels(policies: Sequence[Any], config: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
-    """The CLI always sends each configured policy's level; keep the policy's own when not given."""
-    if not config:
-        return None
-    by_name = {p.name: p for p in policies}
-    out: Dict[str, Any] = {}
-    for name, value in config.items():
-        if isinstance(value, dict) and "enforcementLevel" not in value and name in by_name:
-            level = by_name[name].enforcement_level
-            value = {**value, "enforcementLevel": level.value if level else "advisory"}
-        out[name] = value
-    return out
