@@ -28,26 +28,36 @@ STACK_POLICY_NAMES = [p.name for p in ALL_POLICIES if p.kind == "stack"]
 def test_resource_rule_never_raises(name: str) -> None:
     policy = BY_NAME[name]
 
+    examples = []
+
     @given(resource_cases(policy, finite=False))
     def engine_input(case):
+        examples.append(None)
         running.check_resource(policy, case)
         running.analyze_resource(policy, case)
 
     with running.safety_net_fails():
         engine_input()
+    # the search ran in full: as many distinct inputs as the profile asks (2,000 in CI)
+    assert len(examples) >= settings.default.max_examples
 
 
 @pytest.mark.parametrize("name", STACK_POLICY_NAMES)
 def test_stack_rule_never_raises(name: str) -> None:
     policy = BY_NAME[name]
 
+    examples = []
+
     @given(stack_cases(policy, finite=False))
     def engine_input(case):
+        examples.append(None)
         running.check_stack(policy, case)
         running.analyze_stack(policy, case)
 
     with running.safety_net_fails():
         engine_input()
+    # the search ran in full: as many distinct inputs as the profile asks (2,000 in CI)
+    assert len(examples) >= settings.default.max_examples
 
 
 # -- the search itself: a fragile rule must not survive it ----------------------------------------
