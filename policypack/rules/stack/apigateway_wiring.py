@@ -162,7 +162,7 @@ def _scoped_to_api(graph: StackGraph, permission: Node, apis) -> Optional[bool]:
                 return True
             continue
         if api in deps and not (_api_id_part(source) or "*").startswith("*"):
-            return True  # computed from this API's outputs (the stand-ins record inputs only)
+            return True  # computed from this API's outputs, which this stack does not hold
     return False
 
 

@@ -63,8 +63,8 @@ def link(graph: StackGraph, holder: Node, path: Any, *types: str) -> Link:
     found = by_value(graph, value, *types)
     if found:
         return Link(nodes=tuple(found), value=value)
-    # a known value that names nothing in the stack: the stand-ins record inputs, not outputs, so
-    # an ARN or ID computed from a resource is followed through the property's dependencies
+    # a known value that names nothing the graph indexes (an ARN or ID in a form no resource's
+    # identity property holds): follow the property's dependencies instead
     return _through_dependencies(graph, holder, prop, segments, types, value, if_none=Link(value=value))
 
 
