@@ -32,7 +32,8 @@ from pulumi_policy.proxy import (
 
 from policypack import PACK_NAME
 from policypack.core.graph import analysis_scope
-from policypack.engine.requests import configure_request, diagnostics
+from policypack.engine.model import ResourceState
+from policypack.engine.requests import analyze_stack_request, configure_request, diagnostics
 
 UNKNOWN_STRING = UNKNOWN_STRING_VALUE
 UNKNOWN_NUMBER = UNKNOWN_NUMBER_VALUE
@@ -125,16 +126,14 @@ class StackResource:
 
 
 def stack_request(resources: Iterable[StackResource]) -> analyzer_pb2.AnalyzeStackRequest:
-    request = analyzer_pb2.AnalyzeStackRequest()
-    for r in resources:
-        ar = analyzer_pb2.AnalyzerResource(
-            type=r.type, urn=r.urn, name=r.name, properties=to_struct(r.props),
-            dependencies=list(r.dependencies), parent=r.parent,
+    return analyze_stack_request(
+        ResourceState(
+            type=r.type, urn=r.urn, name=r.name, props=_jsonable(r.props), parent=r.parent,
+            dependencies=list(r.dependencies),
+            property_dependencies={k: list(v) for k, v in (r.property_dependencies or {}).items()},
         )
-        for key, urns in (r.property_dependencies or {}).items():
-            ar.propertyDependencies[key].urns.extend(list(urns))
-        request.resources.append(ar)
-    return request
+        for r in resources
+    )
 
 
 def analyze_stack(
