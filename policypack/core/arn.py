@@ -32,11 +32,6 @@ def parse_arn(value: Any) -> Optional[Arn]:
     return Arn(parts[1], parts[2], parts[3], parts[4], parts[5])
 
 
-def is_service_arn(value: Any, service: str) -> bool:
-    arn = parse_arn(value)
-    return arn is not None and arn.service == service and bool(arn.resource)
-
-
 def s3_bucket_and_key(value: Any) -> Optional[tuple]:
     """`arn:aws:s3:::bucket/key/prefix*` -> ("bucket", "key/prefix*"); ("bucket", None) for a bucket ARN."""
     arn = parse_arn(value)

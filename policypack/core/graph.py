@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from .props import UNKNOWN, get, plain
+from .props import get, plain
 
 # Properties whose known string values identify a resource (for linking by value).
 IDENTITY_PROPS = ("arn", "id", "name", "bucket", "invokeArn", "executionArn", "apiEndpoint", "qualifiedArn", "url")
@@ -42,7 +42,6 @@ class StackGraph:
         for node in nodes:
             self.nodes[node.urn] = node
             self._by_type[node.type].append(node)
-        self._dependents: Optional[Dict[str, List[Node]]] = None
         self._by_value: Optional[Dict[str, List[Node]]] = None
 
     # -- building -------------------------------------------------------------------------------
@@ -104,20 +103,6 @@ class StackGraph:
                 found.append(target)
         return found
 
-    def dependents(self, urn: str, *types: str) -> List[Node]:
-        """Resources that depend on `urn` (explicitly or through a property)."""
-        if self._dependents is None:
-            index: Dict[str, List[Node]] = defaultdict(list)
-            for node in self.nodes.values():
-                seen = set(node.dependencies)
-                for urns in node.property_dependencies.values():
-                    seen.update(urns)
-                for target in seen:
-                    index[target].append(node)
-            self._dependents = index
-        nodes = self._dependents.get(urn, [])
-        return [n for n in nodes if not types or n.type in types]
-
     def find_by_value(self, value: Any, *types: str) -> List[Node]:
         """Resources whose known identity property (arn, id, name, ...) equals `value`."""
         if not isinstance(value, str) or not value:
@@ -131,21 +116,6 @@ class StackGraph:
                         index[v].append(node)
             self._by_value = index
         return [n for n in self._by_value.get(value, []) if not types or n.type in types]
-
-    def resolve(self, holder: Node, prop: str, value: Any, *types: str) -> List[Node]:
-        """The resources a reference points to: by its known value, else through the property's
-        dependencies (which preview knows). `prop` is the top-level property holding the value."""
-        if value is not UNKNOWN and isinstance(value, str):
-            found = self.find_by_value(value, *types)
-            if found:
-                return found
-            # a known value (e.g. an ARN) can also be an ARN whose last part names the resource
-            tail = value.rsplit(":", 1)[-1] if value.startswith("arn:") else None
-            if tail:
-                found = self.find_by_value(tail, *types)
-                if found:
-                    return found
-        return self.referenced_by_property(holder, prop, *types)
 
 
 # -- one graph per analysis -------------------------------------------------------------------

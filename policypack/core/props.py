@@ -65,10 +65,6 @@ Tree = Any
 Path = Union[str, Sequence[Union[str, int]]]
 
 
-def is_unknown(value: Any) -> bool:
-    return value is UNKNOWN
-
-
 def plain(value: Any) -> Tree:
     """Copy a property value into plain dicts/lists, unknown sentinels becoming `UNKNOWN`.
 
@@ -157,16 +153,6 @@ def as_int(value: Any) -> Any:
         except ValueError:
             return None
     return None
-
-
-def contains_unknown(value: Any) -> bool:
-    if value is UNKNOWN:
-        return True
-    if isinstance(value, dict):
-        return any(contains_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_unknown(v) for v in value)
-    return False
 
 
 def show(value: Any, limit: int = 80) -> str:
