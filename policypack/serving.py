@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any, Optional, Sequence
+
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from . import PACK_NAME
+from . import PACK_NAME, __version__
 from .core.graph import analysis_scope
 from .registry import ALL_POLICIES
 
 DESCRIPTION = (
     "Guardrails for serverless systems on AWS: Lambda isolation, runtimes, dead-letter handling and "
-    "alarms; least-privilege IAM; S3 encryption, public access and event wiring; KMS, SQS, SNS, SSM; "
-    "API Gateway CORS and route wiring; collision-safe names and allowed regions."
+    "alarms; least-privilege IAM; public exposure; S3 encryption, public access and event wiring; KMS, SQS, "
+    "SNS, SSM, DynamoDB, Secrets Manager, Step Functions; API Gateway CORS, authorization and route wiring; "
+    "collision-safe names and allowed regions."
 )
+
+# `sdk`: serve with pulumi_policy's own servicer instead of the pack's server (a fallback, and the
+# reference the equivalence tests compare against).
+SERVER_ENV = "AWS_SERVERLESS_GUARD_SERVER"
+
+
+def serve(policies: Optional[Sequence[Any]] = None, *, name: str = PACK_NAME, version: str = __version__,
+          description: str = DESCRIPTION, enforcement_level: EnforcementLevel = EnforcementLevel.ADVISORY) -> None:
+    """Start the gRPC server the engine talks to, with this pack's policies (or `policies`). Never returns."""
+    policies = list(ALL_POLICIES if policies is None else policies)
+    if os.environ.get(SERVER_ENV, "").strip().lower() == "sdk":
+        share_graph_per_analysis()
+        PolicyPack(name=name, policies=policies, enforcement_level=enforcement_level, description=description)
+        return
+    from .engine.server import AnalyzerServer, serve as serve_analyzer
+
+    serve_analyzer(AnalyzerServer(name, version, policies, enforcement_level=enforcement_level,
+                                  description=description))
 
 
 def share_graph_per_analysis() -> bool:
-    """Make all stack policies of one `AnalyzeStack` call share one stack graph.
+    """With the SDK's servicer: make all stack policies of one `AnalyzeStack` call share one graph.
 
     `pulumi_policy` runs stack policies one after another inside its servicer's `AnalyzeStack`;
     wrapping that method in `analysis_scope` lets the first policy build the graph and the rest
@@ -39,14 +61,3 @@ def share_graph_per_analysis() -> bool:
     analyze_stack._shares_graph = True  # type: ignore[attr-defined]
     servicer.AnalyzeStack = analyze_stack
     return True
-
-
-def serve() -> None:
-    """Start the gRPC server the engine talks to. Never returns."""
-    share_graph_per_analysis()
-    PolicyPack(
-        name=PACK_NAME,
-        policies=list(ALL_POLICIES),
-        enforcement_level=EnforcementLevel.ADVISORY,
-        description=DESCRIPTION,
-    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from .secrets import like
+
 
 @dataclass(frozen=True)
 class Arn:
@@ -29,7 +31,7 @@ def parse_arn(value: Any) -> Optional[Arn]:
     parts = value.split(":", 5)
     if len(parts) != 6 or not parts[1] or not parts[2]:
         return None
-    return Arn(parts[1], parts[2], parts[3], parts[4], parts[5])
+    return Arn(*(like(value, part) for part in parts[1:]))  # the parts of a secret ARN stay secret
 
 
 def s3_bucket_and_key(value: Any) -> Optional[tuple]:
@@ -38,4 +40,4 @@ def s3_bucket_and_key(value: Any) -> Optional[tuple]:
     if arn is None or arn.service != "s3":
         return None
     bucket, sep, key = arn.resource.partition("/")
-    return bucket, (key if sep else None)
+    return like(value, bucket), (like(value, key) if sep else None)

@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from .arn import parse_arn
 from .props import UNKNOWN, plain
+from .secrets import like
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def parse_document(value: Any) -> PolicyDocument:
             return PolicyDocument(problems=["contains the text of an unresolved Pulumi Output, not a value: "
                                             "build the document with pulumi.Output.json_dumps or .apply"])
         try:
-            value = json.loads(value)
+            # what a secret document says is secret too: its actions, resources and principals
+            value = like(value, json.loads(value))
         except (ValueError, RecursionError) as err:
             return PolicyDocument(problems=[f"is not valid JSON ({_short(err)})"])
     if not isinstance(value, dict):

@@ -8,6 +8,7 @@ can then check what is known and skip, on purpose, only what needs the unknown p
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,8 @@ from pulumi_policy.proxy import (
     _ListProxy,
 )
 from pulumi_policy.secret import Secret
+
+from .secrets import SECRET_TEXT, is_secret, mark_secret
 
 UNKNOWN_SENTINELS = frozenset(
     {
@@ -68,13 +71,14 @@ Path = Union[str, Sequence[Union[str, int]]]
 def plain(value: Any) -> Tree:
     """Copy a property value into plain dicts/lists, unknown sentinels becoming `UNKNOWN`.
 
-    Accepts the policy proxies, secret wrappers, plain JSON-like values and Pulumi assets.
-    Never raises on well-formed or ill-formed input: unexpected leaf objects are kept as they are.
+    Accepts the policy proxies, secret wrappers (whose values stay marked secret: see `secrets`),
+    plain JSON-like values and Pulumi assets. Never raises on well-formed or ill-formed input:
+    unexpected leaf objects are kept as they are.
     """
     if isinstance(value, (_DictProxy, _ListProxy)):
         value = value["__target"]  # the proxy's raw container: no unknown check on access
     if isinstance(value, Secret):
-        return plain(value.value)
+        return mark_secret(plain(value.value))
     if isinstance(value, str):
         return UNKNOWN if value in UNKNOWN_SENTINELS else value
     if isinstance(value, Mapping):
@@ -97,10 +101,16 @@ def _raw_list(seq: Any) -> list:
     return list(seq)
 
 
-def _segments(path: Path) -> list:
+def _segments(path: Path) -> Sequence:
     if isinstance(path, str):
-        return [int(s) if s.isdigit() else s for s in path.split(".") if s != ""]
-    return list(path)
+        return _parsed_path(path)
+    return path
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_path(path: str) -> tuple:
+    """`a.b.0` -> ("a", "b", 0); rules read the same few paths on every resource."""
+    return tuple(int(s) if s.isdigit() else s for s in path.split(".") if s != "")
 
 
 def get(tree: Tree, path: Path, default: Any = None) -> Any:
@@ -158,11 +168,14 @@ def as_int(value: Any) -> Any:
 def show(value: Any, limit: int = 80) -> str:
     """Render a value for a violation message: JSON-like, quoted, cut at `limit` characters.
 
-    Only for values that are not secrets: rules never pass environment values, parameter values,
-    passwords or tokens here.
+    A value that arrived secret-marked (or a container holding one) is rendered as `[secret]`.
+    Rules never pass the values of secret-bearing properties here (environment values, parameter
+    values, passwords, tokens), marked or not.
     """
     if value is UNKNOWN:
         return "<unknown>"
+    if is_secret(value):
+        return SECRET_TEXT
     if isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)  # escapes newlines and quotes: one line per value
     elif isinstance(value, bool):
@@ -172,7 +185,7 @@ def show(value: Any, limit: int = 80) -> str:
     elif value is None:
         text = "null"
     else:
-        text = repr(value)
+        text = repr(value)  # a secret inside a container has a repr of `[secret]`
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text

@@ -120,15 +120,41 @@ class _PackPolicy:
         self.config_defaults: Dict[str, Any] = _defaults(config_options)
 
 
+Fix = Callable[[Resource, Config], Optional[Mapping[str, Any]]]
+
+
 class PackResourcePolicy(_PackPolicy, ResourceValidationPolicy):
-    """A resource policy of this pack: metadata, applicable types and a pure `check`."""
+    """A resource policy of this pack: metadata, applicable types, a pure `check` and, for the
+    policies whose fix is safe and deterministic, a pure `fix` (the top-level properties it sets)."""
 
     kind = "resource"
 
     def __init__(self, *, check: Callable[[Resource, Config], Iterable[str]], resource_types: Sequence[str],
-                 config_options: Optional[Mapping[str, Mapping[str, Any]]] = None, **metadata: Any) -> None:
-        super().__init__(**_sdk_metadata(config_options=config_options, **metadata))
+                 config_options: Optional[Mapping[str, Mapping[str, Any]]] = None, fix: Optional[Fix] = None,
+                 **metadata: Any) -> None:
+        remediate = self._sdk_remediate if fix is not None else None
+        super().__init__(remediate=remediate, **_sdk_metadata(config_options=config_options, **metadata))
         self._init_pack(check, resource_types, config_options)
+        self.fix = fix
+
+    def fixes(self, resource: Resource, configured: Optional[Mapping[str, Any]] = None) -> Optional[Dict[str, Any]]:
+        """The properties `fix` changes on `resource` (None: nothing to change); never raises."""
+        if self.fix is None or not self.applies_to(resource.type):
+            return None
+        try:
+            changes = self.fix(resource, merged_config(self.config_defaults, configured))
+        except Exception:
+            _log_rule_error(self.name, resource.urn or resource.type)
+            return None
+        return dict(changes) if changes else None
+
+    def _sdk_remediate(self, args: ResourceValidationArgs) -> Optional[Dict[str, Any]]:
+        """`remediate` as `pulumi_policy`'s servicer calls it: the whole new property set."""
+        changes = self.fixes(resource_from_args(args), args.get_config())
+        if not changes:
+            return None
+        raw = args.props["__target"] if hasattr(args.props, "__getitem__") else dict(args.props)
+        return {**raw, **changes}
 
     def applies_to(self, resource_type: str) -> bool:
         # "*" in resource_types: the rule looks at every resource type (e.g. a walk over all props).
@@ -198,7 +224,7 @@ def resource_from_args(args: ResourceValidationArgs) -> Resource:
 
 def resource_rule(**metadata: Any) -> Callable[[Callable[[Resource, Config], Iterable[str]]], PackResourcePolicy]:
     """Declare a resource rule: `name`, `description`, `resource_types`, `enforcement_level`,
-    `severity`, `remediation_steps`, `url`, optional `config_options` and `tags`."""
+    `severity`, `remediation_steps`, `url`, optional `config_options`, `tags` and `fix`."""
     return lambda check: PackResourcePolicy(check=check, **metadata)
 
 

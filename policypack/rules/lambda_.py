@@ -155,19 +155,20 @@ def function_runtime_supported(resource: Resource, config: Config) -> Iterator[s
 def _deprecation_messages(runtime: str, entry: Tuple[str, str, str], today: date, config: Config) -> Iterator[str]:
     family, deprecation, flags = entry
     deprecated_on = date.fromisoformat(deprecation)
+    days_left = (deprecated_on - today).days
+    warn_days = as_int(config.get("warnDays"))
+    if not isinstance(warn_days, int) or warn_days < 0:
+        warn_days = 180
+    if days_left > warn_days:
+        return  # the common case: nothing to say, nothing to look up
     successor = flags[len("use:"):] if flags.startswith("use:") else _suggestion(family, today)
     move = f"move to {show(successor)}" if successor and successor != runtime else "move to a supported runtime"
     if today >= deprecated_on:
         yield (f"`runtime` is {show(runtime)}, deprecated by AWS on {deprecated_on.isoformat()} (no more security "
                f"patches; AWS then blocks creating and updating functions on it): {move}.")
         return
-    days_left = (deprecated_on - today).days
-    warn_days = as_int(config.get("warnDays"))
-    if not isinstance(warn_days, int) or warn_days < 0:
-        warn_days = 180
-    if days_left <= warn_days:
-        yield (f"(upcoming) `runtime` is {show(runtime)}, which will be deprecated on {deprecated_on.isoformat()} "
-               f"(in {days_left} day{'' if days_left == 1 else 's'}): {move} before then.")
+    yield (f"(upcoming) `runtime` is {show(runtime)}, which will be deprecated on {deprecated_on.isoformat()} "
+           f"(in {days_left} day{'' if days_left == 1 else 's'}): {move} before then.")
 
 
 def _suggestion(family: Optional[str], today: date) -> Optional[str]:

@@ -39,6 +39,8 @@ def no_unresolved_outputs(resource: Resource, config: Config) -> Iterator[str]:
 
 def _stringified_outputs(props: Any) -> Iterator[Tuple[str, bool]]:
     """(property path, whether a key) for each string carrying an Output marker, keys in sorted order."""
+    if not _any_marker(props):  # the common case, on every resource: no paths to build
+        return
     stack: List[Tuple[str, Any]] = [("", props)]
     while stack:  # iterative: property trees can be deep
         path, value = stack.pop()
@@ -55,6 +57,23 @@ def _stringified_outputs(props: Any) -> Iterator[Tuple[str, bool]]:
             stack.extend(reversed(children))
         elif isinstance(value, list):
             stack.extend(reversed([(f"{path}[{i}]", child) for i, child in enumerate(value)]))
+
+
+def _any_marker(props: Any) -> bool:
+    stack = [props]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "Output" in value and _has_marker(value):
+                return True
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                if "Output" in key and _has_marker(key):
+                    return True
+                stack.append(child)
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def _has_marker(text: Any) -> bool:

@@ -5,7 +5,7 @@ registers that provider as a resource (`pulumi:providers:aws::default_<version>`
 `region` from `aws:region`, so the config is checked once, on the provider that actually uses it,
 and a stack that never uses the default provider is not told about config it does not use.
 If the default provider carries no `region` (as under mocks), the config is read in the policy
-process (`pulumi.Config("aws")`, which the SDK fills from `PULUMI_CONFIG` before each analysis).
+process (`PULUMI_CONFIG`, as `pulumi.Config("aws")` reads it; a secret `aws:region` stays secret).
 Explicit providers are checked on their own `region`; one without a `region` takes it from the
 environment (`AWS_REGION`), which no analyzer sees, so it is not reported.
 """
@@ -15,10 +15,10 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterator, List, Optional
 
-import pulumi
-
 from ..core.props import UNKNOWN, as_list, get, show
+from ..core.secrets import is_secret
 from ..core.rule import ADVISORY, MEDIUM, Config, Resource, resource_rule
+from ..core.stack_config import config_value
 from ..core.types import AWS_PROVIDER
 from ..data.aws_regions import REGIONS, is_region
 
@@ -32,11 +32,7 @@ def is_default_provider(resource: Resource) -> bool:
 
 def stack_region() -> Optional[str]:
     """The stack's `aws:region` config as the policy process sees it; None if unset or unreadable."""
-    try:
-        value = pulumi.Config("aws").get("region")
-    except Exception:  # no config in this process, or an SDK that reads it differently
-        return None
-    return value if isinstance(value, str) and value else None
+    return config_value("aws:region") or None
 
 
 def _allowed_regions(config: Config) -> List[str]:
@@ -54,7 +50,9 @@ def _suggestion(region: str) -> Optional[str]:
 
 def _region_problem(label: str, region: Any, allowed: List[str]) -> Optional[str]:
     if not isinstance(region, str) or not is_region(region):
-        fix = (_suggestion(region) if isinstance(region, str) else None) or 'use one such as "us-west-2"'
+        # a suggestion close to a secret value would tell most of it
+        near = _suggestion(region) if isinstance(region, str) and not is_secret(region) else None
+        fix = near or 'use one such as "us-west-2"'
         return f"{label} is {show(region)}, which is not an AWS Region code: {fix}."
     if allowed and region not in allowed:
         listed = ", ".join(show(r) for r in allowed)

@@ -1,7 +1,8 @@
 """Run one generated case through a rule: its raw `check`, and the real servicer (harness).
 
-The pack's safety net (`rule._log_rule_error`, which turns a rule's exception into a stderr note)
-must not be what keeps these tests green: `safety_net_fails` makes reaching it a test failure.
+The pack's safety nets (`rule._log_rule_error`, which turns a rule's exception into a stderr note,
+and the server's `_log_failure`, which keeps any other failure from becoming a gRPC error) must not
+be what keeps these tests green: `safety_net_fails` makes reaching either a test failure.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any, Iterator, List
 from unittest import mock
 
 from policypack.core import rule
+from policypack.engine import server
 from policypack.core.graph import Node, StackGraph
 from policypack.core.rule import Resource, StackViolation, merged_config
 from tests.support import harness
@@ -28,9 +30,13 @@ def _fail(name: str, where: str) -> None:
     raise RuleRaised(f"policy {name!r} raised on {where}:\n{traceback.format_exc()}")
 
 
+def _server_fail(call: str, where: str) -> None:
+    raise RuleRaised(f"{call} failed on {where}:\n{traceback.format_exc()}")
+
+
 @contextmanager
 def safety_net_fails() -> Iterator[None]:
-    with mock.patch.object(rule, "_log_rule_error", _fail):
+    with mock.patch.object(rule, "_log_rule_error", _fail), mock.patch.object(server, "_log_failure", _server_fail):
         yield
 
 

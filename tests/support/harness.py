@@ -1,10 +1,12 @@
-"""Run policies exactly as `pulumi_policy` runs them, in-process and fast.
+"""Run policies exactly as the engine runs them, in-process and fast.
 
-The harness builds the SDK's own servicer (`pulumi_policy.policy._PolicyAnalyzerServicer`) with
-the given policies and calls its `Analyze` / `AnalyzeStack` with real protobuf requests. So each
-rule meets what it meets in a preview: the unknown-checking proxy, secrets unwrapped, every
-number a float, policy config as JSON, `UnknownValueError` turned into the "can't run during
-preview" note, the description prefixed to each message.
+The harness builds the pack's own analyzer server (`policypack.engine.server.AnalyzerServer`, what
+`pulumi preview --policy-pack` talks to) with the given policies and calls its `Analyze` /
+`AnalyzeStack` with real protobuf requests. So each rule meets what it meets in a preview: the
+request's Struct, secrets marked, every number a float, policy config as the CLI sends it, the
+description prefixed to each message. `sdk_analyze` / `sdk_analyze_stack` do the same through
+`pulumi_policy`'s own servicer (the unknown-checking proxy, secrets unwrapped), the reference the
+server must agree with.
 
     violations = analyze(policy, "aws:lambda/function:Function", {"runtime": "python3.9"})
     assert violations == [Violation("aws-lambda-...", "mandatory", "message...", urn)]
@@ -30,9 +32,10 @@ from pulumi_policy.proxy import (
     UNKNOWN_STRING_VALUE,
 )
 
-from policypack import PACK_NAME
+from policypack import PACK_NAME, __version__
 from policypack.core.graph import analysis_scope
 from policypack.engine.model import ResourceState
+from policypack.engine.server import AnalyzerServer
 from policypack.engine.requests import analyze_stack_request, configure_request, diagnostics
 
 UNKNOWN_STRING = UNKNOWN_STRING_VALUE
@@ -74,8 +77,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _servicer(policies: Sequence[Any], config: Optional[Mapping[str, Any]] = None) -> _PolicyAnalyzerServicer:
-    servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.0.1", list(policies), EnforcementLevel.ADVISORY)
+def _servicer(policies: Sequence[Any], config: Optional[Mapping[str, Any]] = None, *, sdk: bool = False) -> Any:
+    if sdk:
+        servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.0.1", list(policies), EnforcementLevel.ADVISORY)
+    else:
+        servicer = AnalyzerServer(PACK_NAME, __version__, list(policies))
     if config:
         levels = {p.name: (p.enforcement_level.value if p.enforcement_level else "advisory") for p in policies}
         servicer.Configure(configure_request(config, levels), None)
@@ -94,8 +100,9 @@ def analyze(
     name: str = "res",
     config: Optional[Mapping[str, Any]] = None,
     provider: Optional[Mapping[str, Any]] = None,
+    sdk: bool = False,
 ) -> List[Violation]:
-    """Run resource policies on one resource through the SDK's `Analyze`."""
+    """Run resource policies on one resource through the pack's `Analyze` (the SDK's with `sdk=True`)."""
     policies = policies if isinstance(policies, (list, tuple)) else [policies]
     request = analyzer_pb2.AnalyzeRequest(
         type=resource_type, urn=urn_of(resource_type, name), name=name, properties=to_struct(props)
@@ -107,7 +114,7 @@ def analyze(
                 properties=to_struct(provider),
             )
         )
-    return _violations(_servicer(policies, config).Analyze(request, None))
+    return _violations(_servicer(policies, config, sdk=sdk).Analyze(request, None))
 
 
 @dataclass
@@ -137,10 +144,12 @@ def stack_request(resources: Iterable[StackResource]) -> analyzer_pb2.AnalyzeSta
 
 
 def analyze_stack(
-    policies: Any, resources: Iterable[StackResource], *, config: Optional[Mapping[str, Any]] = None
+    policies: Any, resources: Iterable[StackResource], *, config: Optional[Mapping[str, Any]] = None,
+    sdk: bool = False,
 ) -> List[Violation]:
-    """Run stack policies through the SDK's `AnalyzeStack`, sharing one graph as the pack does."""
+    """Run stack policies through the pack's `AnalyzeStack` (the SDK's with `sdk=True`, sharing one
+    graph as the pack did on it)."""
     policies = policies if isinstance(policies, (list, tuple)) else [policies]
-    servicer = _servicer(policies, config)
+    servicer = _servicer(policies, config, sdk=sdk)
     with analysis_scope():
         return _violations(servicer.AnalyzeStack(stack_request(resources), None))
