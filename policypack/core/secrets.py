@@ -114,7 +114,7 @@ def contains_secret(value: Any, _depth: int = 0) -> bool:
 
 # -- the net under every message ------------------------------------------------------------------
 
-_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\'\n]*\'')  # "json" or 'repr' quoting
 RAW_MIN = 6  # shorter secrets are redacted only where a message quotes them ("..."): "dev" is a word too
 _PREFIX = 4
 
@@ -122,7 +122,8 @@ _PREFIX = 4
 class Redactor:
     """Replaces every secret value a message contains by `[secret]`, in linear time.
 
-    Quoted occurrences (`"value"`, as `show()` renders a string) are redacted whatever the length;
+    Quoted occurrences (`"value"`, as `show()` renders a string, or `'value'`, as `repr` does) are
+    redacted whatever the length;
     bare occurrences of secrets of at least `RAW_MIN` characters are redacted too, case-insensitively,
     also in their trimmed and JSON-escaped forms. Strings found inside a secret JSON document
     (`inner`) are redacted where quoted only: bare, "Allow" or "Resource" are words of the message.
@@ -165,10 +166,11 @@ class Redactor:
     def _quoted_spans(self, message: str) -> List[Tuple[int, int]]:
         spans = []
         for match in _QUOTED.finditer(message):
+            literal = match.group(0)
             try:
-                text = json.loads(match.group(0))
+                text = json.loads(literal) if literal[0] == '"' else literal[1:-1]
             except ValueError:
-                text = match.group(0)[1:-1]
+                text = literal[1:-1]
             if isinstance(text, str) and (text.casefold() in self._quoted or text.strip().casefold() in self._quoted):
                 spans.append(match.span())
         return spans

@@ -48,21 +48,23 @@ class PackCache:
     """One policy-pack process per (project, stack, preview, config), started on first use."""
 
     def __init__(self) -> None:
-        self._packs: Dict[Tuple[str, str, bool, str], PackProcess] = {}
+        self._packs: Dict[Tuple[str, str, bool, str, str], PackProcess] = {}
 
-    def get(self, project: str, stack: str, preview: bool, config: Optional[Dict] = None) -> PackProcess:
-        key = (project, stack, preview, json.dumps(config or {}, sort_keys=True))
+    def get(self, project: str, stack: str, preview: bool, config: Optional[Dict] = None,
+            server: str = "pack") -> PackProcess:
+        key = (project, stack, preview, json.dumps(config or {}, sort_keys=True), server)
         if key not in self._packs:
-            pack = PackProcess(project=project, stack=stack, dry_run=preview)
+            pack = PackProcess(project=project, stack=stack, dry_run=preview, server=server)
             if config:
                 pack.configure(config)
             self._packs[key] = pack
         return self._packs[key]
 
-    def analyze(self, captured, config: Optional[Dict] = None) -> List[Diagnostic]:
-        """What a preview (or update) with the pack reports. A rule that crashed would report
-        nothing and log to stderr instead: that fails the test too."""
-        pack = self.get(captured.project, captured.stack, captured.preview, config)
+    def analyze(self, captured, config: Optional[Dict] = None, server: str = "pack") -> List[Diagnostic]:
+        """What a preview (or update) with the pack reports (`server="sdk"`: served by `pulumi_policy`'s
+        own servicer). A rule that crashed would report nothing and log to stderr instead: that fails
+        the test too."""
+        pack = self.get(captured.project, captured.stack, captured.preview, config, server)
         before = len(pack.stderr_lines)
         found = pack.analyze_all(captured.resources)
         crashes = [line for line in pack.stderr_lines[before:] if "failed on" in line or "Traceback" in line]

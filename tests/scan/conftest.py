@@ -39,16 +39,21 @@ def faulty_update() -> CapturedStack:
 
 
 class PackPool:
-    """One pack process per stack context (project, stack, dry run, config), reused across tests."""
+    """One pack process per stack context (project, stack, dry run, config), reused across tests.
 
-    def __init__(self) -> None:
+    `server="sdk"`: the pack served by `pulumi_policy`'s own servicer, the reference for equivalence.
+    """
+
+    def __init__(self, server: str = "pack") -> None:
+        self.server = server
         self.processes: Dict[Tuple, PackProcess] = {}
 
     def get(self, context: StackContext) -> PackProcess:
         key = (context.project, context.stack, context.dry_run, json.dumps(dict(context.config), sort_keys=True))
         if key not in self.processes:
             self.processes[key] = PackProcess(project=context.project, stack=context.stack,
-                                              dry_run=context.dry_run, config=dict(context.config))
+                                              dry_run=context.dry_run, config=dict(context.config),
+                                              server=self.server)
         return self.processes[key]
 
     def diagnostics(self, context: StackContext, states: List[ResourceState], policy_config: Mapping = None,
@@ -77,6 +82,13 @@ class PackPool:
 @pytest.fixture(scope="session")
 def packs():
     pool = PackPool()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def sdk_packs():
+    pool = PackPool("sdk")
     yield pool
     pool.close()
 

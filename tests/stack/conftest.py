@@ -35,3 +35,11 @@ def capture_all(keys: Iterable[Key]) -> Dict[Key, CapturedStack]:
 def pack():
     with PackProcess() as process:
         yield process
+
+
+@pytest.fixture(autouse=True)
+def check_secrets_on_every_violation(monkeypatch):
+    """Every stack rule's violating cases also run with what their messages quote marked secret."""
+    from tests.support import harness
+
+    monkeypatch.setattr(harness, "CHECK_SECRETS", True)

@@ -108,3 +108,24 @@ def test_every_stack_rule_is_exercised_by_a_program():
 def test_no_stack_rule_failed_on_any_program(results, pack):
     """A rule that raises is skipped and logged to the pack's stderr, not reported: none may."""
     assert [line for line in pack.stderr_lines if "failed on" in line] == []
+
+
+@pytest.fixture(scope="module")
+def sdk_pack():
+    from tests.support.engine import PackProcess
+
+    with PackProcess(server="sdk") as process:
+        yield process
+
+
+def test_every_program_gets_what_the_sdk_servicer_gives(pack, sdk_pack):
+    """The pack's own server and `pulumi_policy`'s servicer: the same diagnostics, every policy,
+    Analyze and AnalyzeStack, on every (program, variant, mode)."""
+    from collections import Counter
+
+    captured = capture_all((program, variant, mode) for program, variant in CASES for mode in MODES)
+    for key, stack in sorted(captured.items()):
+        if key[:2] not in EXPECTED:
+            continue
+        ours, reference = pack.analyze_all(stack.resources), sdk_pack.analyze_all(stack.resources)
+        assert Counter(ours) == Counter(reference), key

@@ -37,9 +37,16 @@ START_TIMEOUT = 60.0
 class PackProcess:
     def __init__(self, pack_dir: Path = REPO, *, project: str = "proj", stack: str = "dev",
                  dry_run: bool = True, config: Optional[Mapping[str, Any]] = None,
-                 python: str = sys.executable) -> None:
+                 python: str = sys.executable, server: str = "pack",
+                 secret_keys: Iterable[str] = ()) -> None:
+        """`server="sdk"`: the pack served by `pulumi_policy`'s own servicer (the reference)."""
         self.pack_dir = Path(pack_dir)
         env = dict(os.environ)
+        env.pop("AWS_SERVERLESS_GUARD_SERVER", None)
+        if server == "sdk":
+            env["AWS_SERVERLESS_GUARD_SERVER"] = "sdk"
+        if secret_keys:
+            env["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(sorted(secret_keys))
         env.update(
             PULUMI_PROJECT=project,
             PULUMI_STACK=stack,

@@ -36,7 +36,12 @@ from policypack import PACK_NAME, __version__
 from policypack.core.graph import analysis_scope
 from policypack.engine.model import ResourceState
 from policypack.engine.server import AnalyzerServer
+from tests.support import secret_check
 from policypack.engine.requests import analyze_stack_request, configure_request, diagnostics
+
+# When True (the rules' unit tests), every call that reports violations quoting a property value is
+# repeated with that value secret-marked: see `tests.support.secret_check`.
+CHECK_SECRETS = False
 
 UNKNOWN_STRING = UNKNOWN_STRING_VALUE
 UNKNOWN_NUMBER = UNKNOWN_NUMBER_VALUE
@@ -101,9 +106,21 @@ def analyze(
     config: Optional[Mapping[str, Any]] = None,
     provider: Optional[Mapping[str, Any]] = None,
     sdk: bool = False,
+    _check_secrets: bool = True,
 ) -> List[Violation]:
     """Run resource policies on one resource through the pack's `Analyze` (the SDK's with `sdk=True`)."""
     policies = policies if isinstance(policies, (list, tuple)) else [policies]
+    violations = _analyze(policies, resource_type, props, name=name, config=config, provider=provider, sdk=sdk)
+    if CHECK_SECRETS and _check_secrets and not sdk and violations:
+        secret_check.check(
+            lambda mark: _analyze(policies, resource_type, mark(props), name=name, config=config,
+                                  provider=mark(provider) if provider is not None else None, sdk=False),
+            [props, provider], violations)
+    return violations
+
+
+def _analyze(policies: Sequence[Any], resource_type: str, props: Mapping[str, Any], *, name: str,
+             config: Optional[Mapping[str, Any]], provider: Optional[Mapping[str, Any]], sdk: bool) -> List[Violation]:
     request = analyzer_pb2.AnalyzeRequest(
         type=resource_type, urn=urn_of(resource_type, name), name=name, properties=to_struct(props)
     )
@@ -150,6 +167,22 @@ def analyze_stack(
     """Run stack policies through the pack's `AnalyzeStack` (the SDK's with `sdk=True`, sharing one
     graph as the pack did on it)."""
     policies = policies if isinstance(policies, (list, tuple)) else [policies]
+    resources = list(resources)
+    violations = _analyze_stack(policies, resources, config, sdk)
+    if CHECK_SECRETS and not sdk and violations:
+        secret_check.check(
+            lambda mark: _analyze_stack(policies, [_marked(r, mark) for r in resources], config, False),
+            [r.props for r in resources], violations)
+    return violations
+
+
+def _analyze_stack(policies: Sequence[Any], resources: List["StackResource"], config: Optional[Mapping[str, Any]],
+                   sdk: bool) -> List[Violation]:
     servicer = _servicer(policies, config, sdk=sdk)
     with analysis_scope():
         return _violations(servicer.AnalyzeStack(stack_request(resources), None))
+
+
+def _marked(resource: "StackResource", mark: Any) -> "StackResource":
+    return StackResource(resource.type, resource.name, mark(resource.props), resource.dependencies,
+                         resource.property_dependencies, resource.parent, resource.urn)
