@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Dict, List
 
 from .core.rule import PackPolicy
+from .exemptions.tag_rule import exemption_tag_rule
 from .rules import apigateway, cloudwatch, iam, kms, lambda_, messaging, naming, outputs, region, s3, ssm
 from .rules.stack import apigateway_wiring, lambda_wiring, monitoring, s3_wiring
 
@@ -20,6 +21,7 @@ RESOURCE_POLICIES: List[PackPolicy] = [
     *apigateway.POLICIES,
     *naming.POLICIES,
     *region.POLICIES,
+    exemption_tag_rule(lambda: BY_NAME),
 ]
 
 STACK_POLICIES: List[PackPolicy] = [

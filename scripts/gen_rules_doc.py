@@ -18,6 +18,7 @@ from typing import Any, Iterable, List, Mapping
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from policypack.exemptions.model import OPTIONS as EXEMPTION_OPTIONS  # noqa: E402
 from policypack.registry import ALL_POLICIES  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "rules.md"
@@ -41,6 +42,39 @@ options, in a `--policy-pack-config` file:
 
 Resource rules (`ResourceValidationPolicy`) look at one resource at a time; stack rules
 (`StackValidationPolicy`) at how the resources of the stack fit together.
+"""
+
+EXEMPTIONS = """\
+## Exemptions (every rule)
+
+A violation can be exempted per resource until a date, never silently: an exempted violation is
+still reported, at advisory level, its message beginning `exempt until <YYYY-MM-DD> (<tag|config>:
+<reason>): `. An expired, malformed, too distant or refused exemption exempts nothing: the violation
+keeps its level and its message says what is wrong with the exemption (`exemption expired on
+<YYYY-MM-DD>: ...`). When several valid exemptions match, the one that expires first is named.
+
+- **In code**: a tag on the resource itself (its `tags`, not the provider's default tags)
+  `policy-exemption:<policy-name>` = `<YYYY-MM-DD> <reason>`; the date is inclusive (UTC). A stack
+  rule's violation is exempted by a tag on the resource it is reported on. A tag that names no
+  policy of the pack is reported by `pulumi-policy-exemption-tag-valid`.
+- **In policy config** (for resources that take no tags, and for administrators; in Pulumi Cloud,
+  per policy group), the options every rule takes:
+"""
+
+EXEMPTIONS_EXAMPLE = """
+```json
+{
+  "aws-lambda-function-in-vpc": {
+    "exemptions": [
+      {"resource": "thumbnailer", "expires": "2027-03-31", "reason": "moves into the VPC with PLAT-1234"},
+      {"resource": "urn:pulumi:prod::shop::aws:lambda/function:Function::legacy-*", "expires": "2027-01-31",
+       "reason": "legacy functions, retired in Q1"}
+    ],
+    "maxExemptionDays": 180,
+    "allowTagExemptions": false
+  }
+}
+```
 """
 
 KIND_TITLES = {"resource": "Resource rules", "stack": "Stack rules"}
@@ -71,7 +105,17 @@ def applies_to(policy: Any) -> str:
 
 
 def options_of(policy: Any) -> Mapping[str, Mapping[str, Any]]:
-    return policy.config_schema.properties if policy.config_schema else {}
+    """The rule's own options (the exemption options every rule takes are documented once)."""
+    options = policy.config_schema.properties if policy.config_schema else {}
+    return {name: spec for name, spec in options.items() if name not in EXEMPTION_OPTIONS}
+
+
+def option_rows(options: Mapping[str, Mapping[str, Any]]) -> List[str]:
+    lines = ["| Option | Type | Default | Description |", "|---|---|---|---|"]
+    for name, spec in options.items():
+        lines.append(f"| `{name}` | {cell(spec.get('type', '-'))} | {cell(code(spec.get('default')))} "
+                     f"| {cell(spec.get('description', ''))} |")
+    return lines
 
 
 def summary(policies: Iterable[Any]) -> List[str]:
@@ -101,10 +145,7 @@ def section(policy: Any) -> List[str]:
     ]
     options = options_of(policy)
     if options:
-        lines += ["**Options**", "", "| Option | Type | Default | Description |", "|---|---|---|---|"]
-        for name, spec in options.items():
-            lines.append(f"| `{name}` | {cell(spec.get('type', '-'))} | {cell(code(spec.get('default')))} "
-                         f"| {cell(spec.get('description', ''))} |")
+        lines += ["**Options**", "", *option_rows(options)]
         example = {policy.name: {"enforcementLevel": level(policy),
                                  **{name: spec.get("default") for name, spec in options.items()}}}
         lines += ["", "```json", json.dumps(example, indent=2), "```", ""]
@@ -112,7 +153,7 @@ def section(policy: Any) -> List[str]:
 
 
 def render(policies: List[Any] = ALL_POLICIES) -> str:
-    lines = [HEADER, *summary(policies)]
+    lines = [HEADER, EXEMPTIONS, *option_rows(EXEMPTION_OPTIONS), EXEMPTIONS_EXAMPLE, *summary(policies)]
     for kind, title in KIND_TITLES.items():
         lines += [f"## {title}", ""]
         for policy in (p for p in policies if p.kind == kind):

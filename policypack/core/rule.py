@@ -56,14 +56,19 @@ class StackViolation:
     message: str
 
 
+def _with_exemptions(options: Optional[Mapping[str, Mapping[str, Any]]]) -> Dict[str, Mapping[str, Any]]:
+    """A policy's own options, then the exemption options every policy of the pack takes."""
+    from ..exemptions.model import OPTIONS  # local: exemptions read props, which this module also uses
+
+    return {**dict(options or {}), **OPTIONS}
+
+
 def _schema(options: Optional[Mapping[str, Mapping[str, Any]]]) -> Optional[PolicyConfigSchema]:
-    if not options:
-        return None
-    return PolicyConfigSchema(properties={k: dict(v) for k, v in options.items()})
+    return PolicyConfigSchema(properties={k: dict(v) for k, v in _with_exemptions(options).items()})
 
 
 def _defaults(options: Optional[Mapping[str, Mapping[str, Any]]]) -> Dict[str, Any]:
-    return {k: v["default"] for k, v in (options or {}).items() if "default" in v}
+    return {k: v["default"] for k, v in _with_exemptions(options).items() if "default" in v}
 
 
 def merged_config(defaults: Mapping[str, Any], configured: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
@@ -106,21 +111,35 @@ def _sdk_metadata(
     )
 
 
+Fix = Callable[[Resource, Config], Optional[Mapping[str, Any]]]
+
+
 class _PackPolicy:
     """What both kinds of policy of this pack add to the SDK's: the check, its types, defaults."""
 
     kind = ""
 
     def _init_pack(self, check: Callable[..., Any], resource_types: Sequence[str],
-                   config_options: Optional[Mapping[str, Mapping[str, Any]]]) -> None:
+                   config_options: Optional[Mapping[str, Mapping[str, Any]]], fix: Optional["Fix"],
+                   fix_types: Sequence[str]) -> None:
         self.check = check
         # resource policies: the types they apply to; stack policies: the types whose presence
         # makes them worth running (documentation and fast skipping)
         self.resource_types: Tuple[str, ...] = tuple(resource_types)
         self.config_defaults: Dict[str, Any] = _defaults(config_options)
+        self.fix = fix  # a safe, deterministic remediation: the top-level properties it sets
+        self.fix_types: Tuple[str, ...] = tuple(fix_types) if fix is not None else ()
 
-
-Fix = Callable[[Resource, Config], Optional[Mapping[str, Any]]]
+    def fixes(self, resource: "Resource", configured: Optional[Mapping[str, Any]] = None) -> Optional[Dict[str, Any]]:
+        """The properties `fix` changes on `resource` (None: nothing to change); never raises."""
+        if self.fix is None or resource.type not in self.fix_types:
+            return None
+        try:
+            changes = self.fix(resource, merged_config(self.config_defaults, configured))
+        except Exception:
+            _log_rule_error(self.name, resource.urn or resource.type)
+            return None
+        return dict(changes) if changes else None
 
 
 class PackResourcePolicy(_PackPolicy, ResourceValidationPolicy):
@@ -134,19 +153,7 @@ class PackResourcePolicy(_PackPolicy, ResourceValidationPolicy):
                  **metadata: Any) -> None:
         remediate = self._sdk_remediate if fix is not None else None
         super().__init__(remediate=remediate, **_sdk_metadata(config_options=config_options, **metadata))
-        self._init_pack(check, resource_types, config_options)
-        self.fix = fix
-
-    def fixes(self, resource: Resource, configured: Optional[Mapping[str, Any]] = None) -> Optional[Dict[str, Any]]:
-        """The properties `fix` changes on `resource` (None: nothing to change); never raises."""
-        if self.fix is None or not self.applies_to(resource.type):
-            return None
-        try:
-            changes = self.fix(resource, merged_config(self.config_defaults, configured))
-        except Exception:
-            _log_rule_error(self.name, resource.urn or resource.type)
-            return None
-        return dict(changes) if changes else None
+        self._init_pack(check, resource_types, config_options, fix, resource_types)
 
     def _sdk_remediate(self, args: ResourceValidationArgs) -> Optional[Dict[str, Any]]:
         """`remediate` as `pulumi_policy`'s servicer calls it: the whole new property set."""
@@ -187,9 +194,10 @@ class PackStackPolicy(_PackPolicy, StackValidationPolicy):
     kind = "stack"
 
     def __init__(self, *, check: Callable[[Any, Config], Iterable[StackViolation]], resource_types: Sequence[str],
-                 config_options: Optional[Mapping[str, Mapping[str, Any]]] = None, **metadata: Any) -> None:
+                 config_options: Optional[Mapping[str, Mapping[str, Any]]] = None, fix: Optional[Fix] = None,
+                 fix_types: Sequence[str] = (), **metadata: Any) -> None:
         super().__init__(**_sdk_metadata(config_options=config_options, **metadata))
-        self._init_pack(check, resource_types, config_options)
+        self._init_pack(check, resource_types, config_options, fix, fix_types)
 
     def violations(self, graph: Any, configured: Optional[Mapping[str, Any]] = None) -> Iterator[StackViolation]:
         config = merged_config(self.config_defaults, configured)
@@ -229,7 +237,8 @@ def resource_rule(**metadata: Any) -> Callable[[Callable[[Resource, Config], Ite
 
 
 def stack_rule(**metadata: Any) -> Callable[[Callable[[Any, Config], Iterable[StackViolation]]], PackStackPolicy]:
-    """Declare a stack rule; the same metadata as `resource_rule`."""
+    """Declare a stack rule; the same metadata as `resource_rule`, and for a remediation `fix` with the
+    `fix_types` of the resources it rewrites (the engine remediates one resource at a time)."""
     return lambda check: PackStackPolicy(check=check, **metadata)
 
 

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
-from ..core import stack_config
+from ..core import clock, stack_config
 from ..core.graph import StackGraph, analysis_scope, use_graph
+from ..core.props import get
 from ..core.rule import PackResourcePolicy, PackStackPolicy, Resource
 from ..core.secrets import Redactor
+from ..exemptions import Exemptions
+from .model import name_of_urn
 from .requests import Diagnostic
 from .sdk_compat import EvaluationError, run_sdk_policy, severity_name, struct_value
 
@@ -137,6 +140,7 @@ class Evaluator:
                 self.stack_policies.append((policy, level))
         self._configs = {p.name: self.settings.config(p) for p, _ in self.resource_policies + self.stack_policies}
         self._by_type: Dict[str, List[Tuple[Any, str]]] = {}
+        self.exemptions = Exemptions(self.config, clock.today)
 
     def policies_for(self, resource_type: str) -> List[Tuple[Any, str]]:
         found = self._by_type.get(resource_type)
@@ -160,17 +164,22 @@ class Evaluator:
         applicable = self.policies_for(subject.resource.type)
         if not applicable:
             return outcome
-        out = outcome.diagnostics
-        redact = _redactor(subject.secrets)
+        resource = subject.resource
+        finish = self._finisher(subject.secrets)
+        tags = get(resource.props, "tags")
         for policy, level in applicable:
             if isinstance(policy, PackResourcePolicy):
-                for message in policy.messages(subject.resource, self.config(policy)):
-                    out.append(Diagnostic(policy.name, level, redact(message), "", severity_name(policy)))
+                found = [Diagnostic(policy.name, level, message, "", severity_name(policy))
+                         for message in policy.messages(resource, self.config(policy))]
             elif not policy.has_validation():
                 outcome.not_applicable.append((policy.name, NO_VALIDATION))
+                continue
             elif subject.sdk_args is not None:
-                self._run_sdk(outcome, policy, level, lambda: subject.sdk_args(self.config(policy)),
-                              subject.default_urn, redact)
+                found = self._run_sdk(outcome, policy, level, lambda: subject.sdk_args(self.config(policy)),
+                                      subject.default_urn)
+            else:
+                continue
+            outcome.diagnostics.extend(finish(policy, d, resource.urn, resource.name, tags) for d in found)
         return outcome
 
     # -- AnalyzeStack -------------------------------------------------------------------------
@@ -182,23 +191,39 @@ class Evaluator:
         outcome = Outcome()
         if not self.stack_policies:
             return outcome
-        out = outcome.diagnostics
-        redact = _redactor(subject.secrets)
+        graph = subject.graph
+        finish = self._finisher(subject.secrets)
         with analysis_scope():
-            use_graph(subject.graph)  # a plain policy that asks `graph_for(args)` gets the same graph
+            use_graph(graph)  # a plain policy that asks `graph_for(args)` gets the same graph
             for policy, level in self.stack_policies:
                 if isinstance(policy, PackStackPolicy):
-                    for violation in policy.violations(subject.graph, self.config(policy)):
-                        out.append(Diagnostic(policy.name, level, redact(violation.message), violation.urn or "",
-                                              severity_name(policy)))
+                    found = [Diagnostic(policy.name, level, v.message, v.urn or "", severity_name(policy))
+                             for v in policy.violations(graph, self.config(policy))]
                 elif subject.sdk_args is not None:
-                    self._run_sdk(outcome, policy, level, lambda: subject.sdk_args(self.config(policy)), "", redact)
+                    found = self._run_sdk(outcome, policy, level, lambda: subject.sdk_args(self.config(policy)), "")
+                else:
+                    continue
+                for d in found:
+                    node = graph.get(d.urn)
+                    name, tags = (node.name, node.get("tags")) if node is not None else (name_of_urn(d.urn), None)
+                    outcome.diagnostics.append(finish(policy, d, d.urn, name, tags))
         return outcome
+
+    def _finisher(self, secrets: Sequence[str]) -> Callable[..., Diagnostic]:
+        """What every violation goes through last: its resource's exemptions, then the secret net."""
+        redact = _redactor(secrets)
+
+        def finish(policy: Any, diagnostic: Diagnostic, urn: str, name: str, tags: Any) -> Diagnostic:
+            diagnostic = self.exemptions.apply(policy, diagnostic, urn, name, tags)
+            message = redact(diagnostic.message)
+            return diagnostic if message == diagnostic.message else replace(diagnostic, message=message)
+
+        return finish
 
     # -- plain pulumi_policy policies ---------------------------------------------------------
 
-    def _run_sdk(self, outcome: Outcome, policy: Any, level: str, make_args: Callable[[], Any], default_urn: str,
-                 redact: Callable[[str], str]) -> None:
+    def _run_sdk(self, outcome: Outcome, policy: Any, level: str, make_args: Callable[[], Any],
+                 default_urn: str) -> List[Diagnostic]:
         try:
             found, not_applicable = run_sdk_policy(policy, level, make_args(), default_urn, self.pack_label)
         except EvaluationError:
@@ -206,10 +231,10 @@ class Evaluator:
                 raise
             sys.stderr.write(f"policy {policy.name!r} was skipped: {traceback.format_exc(limit=0)}")
             sys.stderr.flush()
-            return
-        outcome.diagnostics.extend(_redacted(found, redact))
+            return []
         if not_applicable is not None:
             outcome.not_applicable.append((policy.name, not_applicable))
+        return found
 
 
 def _redactor(secrets: Iterable[str]) -> Callable[[str], str]:
@@ -221,9 +246,3 @@ def _redactor(secrets: Iterable[str]) -> Callable[[str], str]:
 
 def _unchanged(message: str) -> str:
     return message
-
-
-def _redacted(found: List[Diagnostic], redact: Callable[[str], str]) -> List[Diagnostic]:
-    if redact is _unchanged:
-        return found
-    return [Diagnostic(d.policy, d.level, redact(d.message), d.urn, d.severity) for d in found]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, List, Mapping, Optional
 
 from google.protobuf import struct_pb2
@@ -26,6 +26,9 @@ class Diagnostic:
     message: str  # the rule's message, without the description the SDK prefixes
     urn: str = ""
     severity: str = ""
+    # the exemption that decided this violation's level (`exemptions.Exemption`); what the engine
+    # sees of it is in `level` and `message`, so it takes no part in comparisons
+    exemption: Optional[Any] = field(default=None, compare=False)
 
 
 def struct(props: Mapping[str, Any]) -> struct_pb2.Struct:

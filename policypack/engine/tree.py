@@ -27,7 +27,7 @@ from pulumi_policy.deserialize import (
 )
 
 from ..core.props import UNKNOWN, UNKNOWN_SENTINELS
-from ..core.secrets import SecretFloat, SecretStr
+from ..core.secrets import SecretFloat, SecretStr, is_secret
 
 MAX_DEPTH = 64  # levels of maps/lists; AWS resource schemas nest fewer than 12
 
@@ -158,3 +158,16 @@ def tree_from_json(props: Mapping[str, Any], secrets: Optional[List[str]] = None
     if secrets is not None:
         secrets.extend(tree.secrets)
     return result
+
+
+def to_engine(value: Any) -> Any:
+    """A plain value (what a remediation returns) in the engine's JSON form: a secret-marked value
+    goes back as a secret, so a remediation never turns a secret into plaintext."""
+    if is_secret(value):
+        kind = str if isinstance(value, str) else float
+        return {SPECIAL_SIG_KEY: SPECIAL_SECRET_SIG, "value": kind(value)}
+    if isinstance(value, dict):
+        return {str(k): to_engine(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_engine(v) for v in value]
+    return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Dict, Iterator, Optional
 
 from ..core.props import UNKNOWN, as_int, get, show
 from ..core.rule import ADVISORY, LOW, MANDATORY, MEDIUM, Config, Resource, resource_rule
@@ -15,9 +15,21 @@ VALID_RETENTION_DAYS = (
 )
 
 
+REMEDIATION_RETENTION_DAYS = 30
+
+
 def _has_action(actions: Any) -> bool:
     """True when the list holds an action or a value not known yet (preview)."""
     return any(a is UNKNOWN or (isinstance(a, str) and a.strip()) for a in actions)
+
+
+def actions_enabled(resource: Resource, config: Config) -> Optional[Dict[str, Any]]:
+    """Remediation: `actionsEnabled` back on - only when the alarm has actions; none is ever invented."""
+    actions = get(resource.props, "alarmActions")
+    has_actions = isinstance(actions, list) and any(isinstance(a, str) and a.strip() for a in actions)
+    if get(resource.props, "actionsEnabled") is False and has_actions:
+        return {"actionsEnabled": True}
+    return None
 
 
 @resource_rule(
@@ -33,6 +45,7 @@ def _has_action(actions: Any) -> bool:
     ),
     url="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html",
     tags=["cloudwatch", "monitoring"],
+    fix=actions_enabled,
 )
 def alarm_actions(resource: Resource, config: Config) -> Iterator[str]:
     enabled = get(resource.props, "actionsEnabled")
@@ -71,6 +84,14 @@ def _retention_problem(days: Any) -> str | None:
     return None
 
 
+def retention_set(resource: Resource, config: Config) -> Optional[Dict[str, Any]]:
+    """Remediation: a retention period (option `remediationRetentionDays`) where there is none or an invalid one."""
+    if _retention_problem(get(resource.props, "retentionInDays")) is None:
+        return None
+    days = as_int(config.get("remediationRetentionDays"))
+    return {"retentionInDays": days if days in VALID_RETENTION_DAYS else REMEDIATION_RETENTION_DAYS}
+
+
 @resource_rule(
     name="aws-cloudwatch-log-group-retention",
     description="CloudWatch log groups expire their logs after a set number of days.",
@@ -86,7 +107,16 @@ def _retention_problem(days: Any) -> str | None:
         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/"
         "Working-with-log-groups-and-streams.html#SettingLogRetention"
     ),
+    config_options={
+        "remediationRetentionDays": {
+            "type": "integer",
+            "enum": list(VALID_RETENTION_DAYS),
+            "default": REMEDIATION_RETENTION_DAYS,
+            "description": "The retention (days) the `remediate` level sets on a log group without a valid one.",
+        },
+    },
     tags=["cloudwatch", "logging", "cost"],
+    fix=retention_set,
 )
 def log_group_retention(resource: Resource, config: Config) -> Iterator[str]:
     problem = _retention_problem(get(resource.props, "retentionInDays"))

@@ -11,6 +11,23 @@ from ..core.types import KMS_KEY
 SYMMETRIC = "SYMMETRIC_DEFAULT"
 
 
+def _rotates_automatically(resource: Resource) -> bool | None:
+    """Whether AWS can rotate the key (symmetric encryption keys only); None while unknown."""
+    spec = get(resource.props, "customerMasterKeySpec", SYMMETRIC)
+    usage = get(resource.props, "keyUsage", "ENCRYPT_DECRYPT")
+    if spec is UNKNOWN or usage is UNKNOWN:
+        return None
+    return spec == SYMMETRIC and usage == "ENCRYPT_DECRYPT"
+
+
+def rotation_on(resource: Resource, config: Config) -> dict | None:
+    """Remediation: turn rotation on - only on keys that can rotate, never on asymmetric or HMAC keys."""
+    rotation = get(resource.props, "enableKeyRotation")
+    if _rotates_automatically(resource) and rotation is not True and rotation is not UNKNOWN:
+        return {"enableKeyRotation": True}
+    return None
+
+
 @resource_rule(
     name="aws-kms-key-rotation-enabled",
     description="Symmetric KMS keys rotate their key material every year.",
@@ -20,14 +37,11 @@ SYMMETRIC = "SYMMETRIC_DEFAULT"
     remediation_steps="Set `enable_key_rotation=True` on the `aws.kms.Key` (optionally `rotation_period_in_days`).",
     url="https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",
     tags=["kms", "encryption"],
+    fix=rotation_on,
 )
 def key_rotation_enabled(resource: Resource, config: Config) -> Iterator[str]:
-    spec = get(resource.props, "customerMasterKeySpec", SYMMETRIC)
-    usage = get(resource.props, "keyUsage", "ENCRYPT_DECRYPT")
-    if spec is UNKNOWN or usage is UNKNOWN:
-        return  # applicability needs the unknown value: decide in the update
-    if spec != SYMMETRIC or usage != "ENCRYPT_DECRYPT":
-        return  # asymmetric and HMAC keys cannot rotate automatically
+    if not _rotates_automatically(resource):
+        return  # asymmetric and HMAC keys cannot rotate automatically; unknown: decide in the update
     rotation = get(resource.props, "enableKeyRotation")
     if rotation is UNKNOWN or rotation is True:
         return

@@ -520,6 +520,17 @@ def _is_reference(value: str) -> bool:
 
 # -- aws-lambda-function-tracing-active -----------------------------------------------------------
 
+def tracing_active(resource: Resource, config: Config) -> Optional[Dict[str, Any]]:
+    """Remediation: `tracingConfig.mode` = "Active" (the rest of the block kept)."""
+    tracing = _block(resource.props, "tracingConfig")
+    if tracing is UNKNOWN:
+        return None
+    current = tracing if isinstance(tracing, dict) else {}
+    if get(current, "mode") in ("Active", UNKNOWN):
+        return None
+    return {"tracingConfig": {**current, "mode": "Active"}}
+
+
 @resource_rule(
     name="aws-lambda-function-tracing-active",
     description="Lambda functions send traces to AWS X-Ray.",
@@ -530,6 +541,7 @@ def _is_reference(value: str) -> bool:
     "`xray:PutTraceSegments` and `xray:PutTelemetryRecords`.",
     url="https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html",
     tags=["lambda", "observability"],
+    fix=tracing_active,
 )
 def function_tracing_active(resource: Resource, config: Config) -> Iterator[str]:
     tracing = _block(resource.props, "tracingConfig")

@@ -231,7 +231,7 @@ def test_the_servicer_semantics_are_visible_in_the_diagnostics():
                             "during preview: number value at .timeout can't be known during preview")
     props = by_policy["reads-props"][0]
     assert props.level == "mandatory"  # remediate is reported as mandatory
-    assert props.message == ("delay=5.0 key='[secret]' tags={'team': 'a'} provider=eu:eu-west-1 "
+    assert props.message == ("delay=5.0 key=[secret] tags={'team': 'a'} provider=eu:eu-west-1 "
                              f"parent={STACK_RESOURCE.urn}")
     assert by_policy["reads-runtime"][0].message.startswith(
         "stack=qa project=shop dry_run=True region=us-west-2 tier=gold")

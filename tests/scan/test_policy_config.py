@@ -44,8 +44,9 @@ def test_without_all_only_the_named_policies_are_configured():
     ({"nothing-like-it": "advisory"}, 'unknown policy "nothing-like-it"'),
     ({"aws-one": "blocking"}, '"aws-one": enforcement level "blocking" is not one of advisory, mandatory, remediate, disabled'),
     ({"aws-one": {"enforcementLevel": 1}}, '"aws-one": enforcement level 1 is not one of advisory, mandatory, remediate, disabled'),
-    ({"aws-one": {"minSubnet": 3}}, '"aws-one" has no option "minSubnet" (did you mean "minSubnets"?) (options: allowed, minSubnets)'),
-    ({"aws-two": {"x": 1}}, '"aws-two" has no option "x" (options: none)'),
+    ({"aws-one": {"minSubnet": 3}}, '"aws-one" has no option "minSubnet" (did you mean "minSubnets"?) '
+                                  '(options: allowTagExemptions, allowed, exemptions, maxExemptionDays, minSubnets)'),
+    ({"aws-two": {"x": 1}}, '"aws-two" has no option "x" (options: allowTagExemptions, exemptions, maxExemptionDays)'),
     ({"aws-one": {"minSubnets": "3"}}, "\"aws-one\".minSubnets: '3' is not of type 'integer'"),
     ({"aws-one": {"minSubnets": 0}}, '"aws-one".minSubnets: 0 is less than the minimum of 1'),
     ({"aws-one": {"allowed": [1]}}, "\"aws-one\".allowed: 1 is not of type 'string'"),

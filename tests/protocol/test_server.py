@@ -1,0 +1,80 @@
+"""What the engine sees of the pack's own server beyond Analyze: its version, the SDK calls it keeps,
+a graceful stop, and `Remediate` for a plain `pulumi_policy` policy exactly as the SDK serves it."""
+
+from __future__ import annotations
+
+import re
+import signal
+
+import pulumi_policy
+import pytest
+from google.protobuf import empty_pb2, json_format
+from pulumi.runtime.proto import analyzer_pb2
+
+from policypack import __version__
+from policypack.engine.requests import analyze_request
+from tests.support.engine import REPO, PackProcess
+
+from .states import state
+from .test_lifecycle import write_pack
+
+
+def test_the_pack_reports_its_real_version_everywhere():
+    """`pulumi_policy` always says 0.0.1 and leaves the CLI to read PulumiPolicy.yaml; the pack's server
+    reports the version the package and PulumiPolicy.yaml carry."""
+    yaml_version = re.search(r"^version:\s*(\S+)", (REPO / "PulumiPolicy.yaml").read_text(), re.M).group(1)
+    project_version = re.search(r'^version = "([^"]+)"', (REPO / "pyproject.toml").read_text(), re.M).group(1)
+    with PackProcess() as pack:
+        served = pack.info().version
+    assert served == __version__ == yaml_version == project_version
+
+
+def test_plugin_info_handshake_and_cancel_answer_as_the_sdk_does(pack):
+    assert pack.stub.GetPluginInfo(empty_pb2.Empty(), timeout=10).version == pulumi_policy.version.VERSION
+    handshake = analyzer_pb2.AnalyzerHandshakeRequest(engine_address="127.0.0.1:1", root_directory=str(REPO),
+                                                      program_directory=str(REPO))
+    assert pack.stub.Handshake(handshake, timeout=10) == analyzer_pb2.AnalyzerHandshakeResponse()
+    assert pack.stub.Cancel(empty_pb2.Empty(), timeout=10) == empty_pb2.Empty()
+
+
+def test_sigterm_stops_the_server_gracefully():
+    pack = PackProcess()
+    try:
+        pack.process.send_signal(signal.SIGTERM)
+        assert pack.process.wait(timeout=15) == 0
+    finally:
+        pack.close()
+
+
+PLAIN_REMEDIATION = '''
+from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
+from policypack.serving import serve
+
+def tag_it(args):
+    props = dict(args.props)
+    props["tags"] = {**dict(props.get("tags") or {}), "owner": "platform"}
+    return props
+
+def never(args, report):
+    report("validated")
+
+serve([
+    ResourceValidationPolicy(name="tag-it", description="tags", remediate=tag_it,
+                             enforcement_level=EnforcementLevel.REMEDIATE),
+    ResourceValidationPolicy(name="validate-only", description="validates", validate=never,
+                             enforcement_level=EnforcementLevel.REMEDIATE),
+], name="plain-remediation", version="1.2.3")
+'''
+
+
+@pytest.mark.parametrize("server", ["pack", "sdk"])
+def test_a_plain_remediation_runs_as_the_sdk_runs_it(tmp_path, server):
+    folder = write_pack(tmp_path / "remediating", PLAIN_REMEDIATION)
+    queue = state("aws:sqs/queue:Queue", "jobs", {"name": "jobs", "tags": {"team": "a"}})
+    with PackProcess(folder, server=server) as pack:
+        response = pack.stub.Remediate(analyze_request(queue, {}), timeout=30)
+    assert [(r.policyName, r.description, r.diagnostic, json_format.MessageToDict(r.properties))
+            for r in response.remediations] == [
+        ("tag-it", "tags", "", {"name": "jobs", "tags": {"team": "a", "owner": "platform"}})]
+    assert [(n.policy_name, n.reason) for n in response.not_applicable] == [
+        ("validate-only", "Policy does not implement remediate")]
