@@ -30,6 +30,9 @@ from ..core.props import UNKNOWN, UNKNOWN_SENTINELS
 from ..core.secrets import SecretFloat, SecretStr, is_secret
 
 MAX_DEPTH = 64  # levels of maps/lists; AWS resource schemas nest fewer than 12
+# A resource reference (a resource passed where its ID is expected): the rules see its ID, as the
+# provider does; the URN when it has none (a component), unknown when neither is known.
+RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 
 
 class Tree:
@@ -76,7 +79,7 @@ class Tree:
             return self._value(fields["value"], depth, True)
         if depth >= MAX_DEPTH:
             return UNKNOWN
-        return _asset_or_archive(json_format.MessageToDict(struct))
+        return self._special_json(json_format.MessageToDict(struct), depth, secret)
 
     # -- JSON (the scanner's readers) ---------------------------------------------------------
 
@@ -114,6 +117,9 @@ class Tree:
             if "value" not in value:
                 return UNKNOWN
             return self._json(value["value"], depth, True)
+        if sig == RESOURCE_REFERENCE_SIG:
+            reference = value.get("id") or value.get("urn")
+            return self._string(reference, secret) if isinstance(reference, str) and reference else UNKNOWN
         if depth >= MAX_DEPTH:
             return UNKNOWN
         return _asset_or_archive(value)
