@@ -71,6 +71,12 @@ SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
 STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
 EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping"
 
+# Other services that invoke Lambda functions asynchronously
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+LOG_SUBSCRIPTION_FILTER = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"
+SES_RECEIPT_RULE = "aws:ses/receiptRule:ReceiptRule"
+IOT_TOPIC_RULE = "aws:iot/topicRule:TopicRule"
+
 # Providers
 AWS_PROVIDER = "pulumi:providers:aws"
 STACK = "pulumi:pulumi:Stack"
