@@ -78,3 +78,48 @@ def test_unknown_settings_in_preview_are_deferred():
 
 def test_other_resources_are_not_applicable():
     assert analyze(state_machine_logging, "aws:lambda/function:Function", {}) == []
+
+
+# -- the documented fix passes the whole pack -----------------------------------------------------
+
+def test_the_documented_state_machine_role_and_logging_pass_the_whole_pack():
+    """The remediation's role (logs delivery and X-Ray actions on "*", which support no resource-level
+    permissions) must not be blocked by the IAM rules: every policy of the pack, resource and stack."""
+    import json
+
+    from policypack.core.types import KMS_KEY, LOG_GROUP, ROLE, ROLE_POLICY
+    from policypack.registry import RESOURCE_POLICIES, STACK_POLICIES
+    from tests.stack.builders import res
+    from tests.support.harness import analyze_stack
+
+    key_arn = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]})
+    role_policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "InvokeOrderFunctions", "Effect": "Allow", "Action": "lambda:InvokeFunction",
+         "Resource": "arn:aws:lambda:us-west-2:123456789012:function:orders-charge-dev"},
+        {"Sid": "DeliverExecutionLogs", "Effect": "Allow", "Resource": "*", "Action": [
+            "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+            "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
+            "logs:DescribeLogGroups"]},
+        {"Sid": "SendTraces", "Effect": "Allow", "Resource": "*", "Action": [
+            "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]},
+    ]})
+    key = res(KMS_KEY, "key", {"enableKeyRotation": True, "customerMasterKeySpec": "SYMMETRIC_DEFAULT",
+                               "keyUsage": "ENCRYPT_DECRYPT"})
+    log_group = res(LOG_GROUP, "orders-executions", {
+        "name": "/aws/vendedlogs/states/orders-1a2b3c4", "retentionInDays": 30, "kmsKeyId": key_arn},
+        refs={"kmsKeyId": [key]})
+    role = res(ROLE, "orders-sfn-role", {"name": "orders-sfn-role-1a2b3c4", "assumeRolePolicy": trust})
+    policy = res(ROLE_POLICY, "orders-sfn-policy", {"name": "orders-sfn-policy-1a2b3c4",
+                                                    "role": "orders-sfn-role-1a2b3c4", "policy": role_policy},
+                 refs={"role": [role]})
+    machine = res(STATE_MACHINE, "orders", {
+        "name": "orders-1a2b3c4", "roleArn": "arn:aws:iam::123456789012:role/orders-sfn-role-1a2b3c4",
+        "definition": "{}", "loggingConfiguration": {**LOGGING, "logDestination": f"{LOG_GROUP_ARN}-1a2b3c4:*"},
+        "tracingConfiguration": TRACING}, refs={"roleArn": [role], "loggingConfiguration": [log_group]})
+    stack = [key, log_group, role, policy, machine]
+    for resource in stack:
+        assert analyze(RESOURCE_POLICIES, resource.type, resource.props, name=resource.name) == [], resource.name
+    assert analyze_stack(STACK_POLICIES, stack) == []
