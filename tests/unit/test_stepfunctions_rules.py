@@ -1,8 +1,12 @@
-"""aws-sfn-state-machine-logging."""
+"""aws-sfn-state-machine-logging, and its documented fix against the whole pack."""
 
-from policypack.core.types import STATE_MACHINE
+import json
+
+from policypack.core.types import KMS_KEY, LOG_GROUP, ROLE, ROLE_POLICY, STATE_MACHINE
+from policypack.registry import RESOURCE_POLICIES, STACK_POLICIES
 from policypack.rules.stepfunctions import state_machine_logging
-from tests.support.harness import UNKNOWN_BOOL, UNKNOWN_OBJECT, UNKNOWN_STRING, Violation, analyze
+from tests.stack.builders import res
+from tests.support.harness import UNKNOWN_BOOL, UNKNOWN_OBJECT, UNKNOWN_STRING, Violation, analyze, analyze_stack
 
 RULE = "aws-sfn-state-machine-logging"
 LOG_GROUP_ARN = "arn:aws:logs:us-west-2:123456789012:log-group:/aws/vendedlogs/states/orders"
@@ -85,13 +89,6 @@ def test_other_resources_are_not_applicable():
 def test_the_documented_state_machine_role_and_logging_pass_the_whole_pack():
     """The remediation's role (logs delivery and X-Ray actions on "*", which support no resource-level
     permissions) must not be blocked by the IAM rules: every policy of the pack, resource and stack."""
-    import json
-
-    from policypack.core.types import KMS_KEY, LOG_GROUP, ROLE, ROLE_POLICY
-    from policypack.registry import RESOURCE_POLICIES, STACK_POLICIES
-    from tests.stack.builders import res
-    from tests.support.harness import analyze_stack
-
     key_arn = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     trust = json.dumps({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole",
