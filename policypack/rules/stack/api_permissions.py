@@ -12,6 +12,12 @@ examples write it) admits that API only. Which API that is, is told
 2. by the API ID in the ARN, when the value and the stack's API IDs are known.
 
 A value that contradicts its dependencies (an ARN for any API, `*`) wins: it is what AWS reads.
+
+Preview decides through the dependencies, so it reports what the update will (issue 12: it used to
+stay quiet and let `pulumi up` fail). Where neither tells - a `sourceArn` computed from outside the
+stack, unknown in preview - the rules say nothing until the update: a policy has one level, so a
+mandatory rule cannot add an advisory "cannot tell yet", and such a note in every preview of every
+such stack would be noise that teaches people to skip the pack's output.
 """
 
 from __future__ import annotations
