@@ -6,8 +6,24 @@ from typing import Dict, List
 
 from .core.rule import PackPolicy
 from .exemptions.tag_rule import exemption_tag_rule
-from .rules import apigateway, cloudwatch, iam, kms, lambda_, messaging, naming, outputs, region, s3, ssm
-from .rules.stack import apigateway_wiring, lambda_wiring, monitoring, s3_wiring
+from .rules import (
+    apigateway,
+    apigateway_rest,
+    cloudwatch,
+    dynamodb,
+    iam,
+    kms,
+    lambda_,
+    messaging,
+    naming,
+    outputs,
+    region,
+    s3,
+    secretsmanager,
+    ssm,
+    stepfunctions,
+)
+from .rules.stack import apigateway_wiring, lambda_wiring, monitoring, s3_wiring, secret_rotation
 
 RESOURCE_POLICIES: List[PackPolicy] = [
     *lambda_.POLICIES,
@@ -19,6 +35,10 @@ RESOURCE_POLICIES: List[PackPolicy] = [
     *messaging.POLICIES,
     *ssm.POLICIES,
     *apigateway.POLICIES,
+    *apigateway_rest.POLICIES,
+    *dynamodb.POLICIES,
+    *secretsmanager.POLICIES,
+    *stepfunctions.POLICIES,
     *naming.POLICIES,
     *region.POLICIES,
     exemption_tag_rule(lambda: BY_NAME),
@@ -29,6 +49,7 @@ STACK_POLICIES: List[PackPolicy] = [
     *s3_wiring.POLICIES,
     *monitoring.POLICIES,
     *apigateway_wiring.POLICIES,
+    *secret_rotation.POLICIES,
 ]
 
 ALL_POLICIES: List[PackPolicy] = [*RESOURCE_POLICIES, *STACK_POLICIES]

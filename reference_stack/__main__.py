@@ -13,7 +13,7 @@ from components.monitoring import AlertTopic, ApiErrorAlarm, DeadLetterQueueAlar
 from components.network import PrivateNetwork
 from components.regions import RegionalReplicas
 from components.settings import load_settings
-from components.storage import SecureBucket
+from components.storage import ItemsTable, SecureBucket
 
 # -- configuration ---------------------------------------------------------------------------------
 settings = load_settings()
@@ -25,14 +25,16 @@ data_key = StackKey("data-key", alias=settings.base_name, partition=partition, a
                     region=settings.region)
 uploads = SecureBucket("uploads", key_arn=data_key.arn)
 images = SecureBucket("images", key_arn=data_key.arn, versioned=bool(settings.replica_regions))
+items = ItemsTable("items", table_name=f"{settings.base_name}-items", key_arn=data_key.arn)
 
 # -- network: private subnets in two AZs, VPC endpoints, no internet path --------------------------
-network = PrivateNetwork("network", region=settings.region, s3_bucket_arns=[uploads.arn, images.arn])
+network = PrivateNetwork("network", region=settings.region, s3_bucket_arns=[uploads.arn, images.arn],
+                         dynamodb_table_arns=[items.arn])
 
 # -- the image pipeline and the API ----------------------------------------------------------------
-pipeline = ImagePipeline("image-pipeline", settings=settings, uploads=uploads, images=images,
+pipeline = ImagePipeline("image-pipeline", settings=settings, uploads=uploads, images=images, items=items,
                          key_arn=data_key.arn, network=network, account_id=account_id)
-api = ItemsApi("items-api", settings=settings, uploads=uploads, images=images, key_arn=data_key.arn,
+api = ItemsApi("items-api", settings=settings, uploads=uploads, items=items, key_arn=data_key.arn,
                network=network)
 
 # -- monitoring: every alarm notifies the encrypted alert topic -------------------------------------
@@ -52,6 +54,7 @@ pulumi.export("region", settings.region)
 pulumi.export("apiUrl", api.url)
 pulumi.export("uploadBucket", uploads.name)
 pulumi.export("imagesBucket", images.name)
+pulumi.export("itemsTable", items.name)
 pulumi.export("imageProcessor", pipeline.processor.name)
 pulumi.export("deadLetterQueueUrl", pipeline.dead_letter_queue.url)
 pulumi.export("alertTopicArn", alerts.arn)

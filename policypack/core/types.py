@@ -56,6 +56,27 @@ API_ROUTE = "aws:apigatewayv2/route:Route"
 API_INTEGRATION = "aws:apigatewayv2/integration:Integration"
 API_STAGE = "aws:apigatewayv2/stage:Stage"
 
+# API Gateway v1 (REST APIs)
+REST_API = "aws:apigateway/restApi:RestApi"
+REST_STAGE = "aws:apigateway/stage:Stage"
+REST_DEPLOYMENT = "aws:apigateway/deployment:Deployment"
+REST_METHOD = "aws:apigateway/method:Method"
+REST_INTEGRATION = "aws:apigateway/integration:Integration"
+REST_INTEGRATION_RESPONSE = "aws:apigateway/integrationResponse:IntegrationResponse"
+
+# DynamoDB, Secrets Manager, Step Functions, event sources
+DYNAMODB_TABLE = "aws:dynamodb/table:Table"
+SECRET = "aws:secretsmanager/secret:Secret"
+SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
+EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping"
+
+# Other services that invoke Lambda functions asynchronously
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+LOG_SUBSCRIPTION_FILTER = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"
+SES_RECEIPT_RULE = "aws:ses/receiptRule:ReceiptRule"
+IOT_TOPIC_RULE = "aws:iot/topicRule:TopicRule"
+
 # Providers
 AWS_PROVIDER = "pulumi:providers:aws"
 STACK = "pulumi:pulumi:Stack"

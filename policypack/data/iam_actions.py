@@ -43,4 +43,16 @@ ACTIONS_WITHOUT_RESOURCE_LEVEL: Dict[str, str] = {
     "dynamodb:ListTables": "no resource-level permissions",
     "ecr:GetAuthorizationToken": "no resource-level permissions",
     "tag:GetResources": "no resource-level permissions",
+    # CloudWatch Logs vended-log delivery: what a Step Functions state machine's role needs to log
+    # (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy), so
+    # that the fix `aws-sfn-state-machine-logging` documents passes this rule. None of them supports
+    # resource-level permissions. (Until the hand list gives way to AWS's authorization data.)
+    "logs:CreateLogDelivery": "no resource-level permissions (vended-log delivery, e.g. Step Functions logging)",
+    "logs:GetLogDelivery": "no resource-level permissions (vended-log delivery)",
+    "logs:UpdateLogDelivery": "no resource-level permissions (vended-log delivery)",
+    "logs:DeleteLogDelivery": "no resource-level permissions (vended-log delivery)",
+    "logs:ListLogDeliveries": "no resource-level permissions (vended-log delivery)",
+    "logs:PutResourcePolicy": "no resource-level permissions (the log group's resource policy for delivery)",
+    "logs:DescribeResourcePolicies": "no resource-level permissions",
+    "logs:DescribeLogGroups": "no resource-level permissions",
 }

@@ -1,6 +1,8 @@
-"""HTTP-facing resource rules: CORS origins (API Gateway v2, Lambda function URLs, S3) and API stages.
+"""HTTP-facing resource rules: CORS origins (API Gateway v2 and REST APIs, Lambda function URLs, S3)
+and HTTP API stages.
 
-The stack-level route wiring rule lives in `rules/stack/apigateway_wiring.py`.
+REST API stage and method rules live in `rules/apigateway_rest.py`; the stack-level wiring rules in
+`rules/stack/apigateway_wiring.py`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..core.types import (
     BUCKET_V2,
     FUNCTION_URL,
     HTTP_API,
+    REST_INTEGRATION_RESPONSE,
 )
 
 # `*`, and API Gateway's scheme-wide forms `https://*` / `http://*`: each admits any site.
@@ -30,9 +33,21 @@ SINGLE_ORIGIN_LISTS = {
 }
 S3_CORS_TYPES = (BUCKET_CORS, BUCKET_CORS_V2, BUCKET, BUCKET_V2)
 
+# REST APIs set CORS headers as integration response parameters: a static value is a quoted
+# literal (`'https://app.example.com'`), anything else a mapping expression. A MethodResponse only
+# declares which headers exist (true/false), and a GatewayResponse's headers go on API Gateway's own
+# error responses (no data of yours): neither grants an origin anything, so neither is checked.
+ALLOW_ORIGIN_PARAMETER = "method.response.header.access-control-allow-origin"
+# Mapping the caller's own Origin header back admits whichever origin asks: any origin.
+MIRRORED_ORIGINS = ("method.request.header.origin",)
+RESPONSE_PARAMETERS = "responseParameters"
+
 
 def _origin_lists(resource: Resource) -> Iterator[Tuple[str, Any]]:
     """(property path, list of origins) for each CORS origin list of the resource."""
+    if resource.type == REST_INTEGRATION_RESPONSE:
+        yield from _integration_response_origins(resource)
+        return
     path = SINGLE_ORIGIN_LISTS.get(resource.type)
     if path is not None:
         yield path, get(resource.props, path)
@@ -41,6 +56,25 @@ def _origin_lists(resource: Resource) -> Iterator[Tuple[str, Any]]:
     if isinstance(rules, list):
         for index, rule in enumerate(rules):
             yield f"corsRules[{index}].allowedOrigins", get(rule, "allowedOrigins")
+
+
+def _integration_response_origins(resource: Resource) -> Iterator[Tuple[str, Any]]:
+    parameters = get(resource.props, RESPONSE_PARAMETERS)
+    if not isinstance(parameters, dict):
+        return
+    for key, value in parameters.items():
+        if key.lower() != ALLOW_ORIGIN_PARAMETER or not isinstance(value, str):
+            continue
+        path = f'{RESPONSE_PARAMETERS}["{key}"]'
+        literal = value.strip()
+        if len(literal) >= 2 and literal[0] == literal[-1] == "'":
+            yield path, [literal[1:-1]]
+        elif literal.lower() in MIRRORED_ORIGINS:
+            yield path, [MirroredOrigin(literal)]
+
+
+class MirroredOrigin(str):
+    """A response header that repeats the request's `Origin`: whatever site asks is allowed."""
 
 
 def _normalized(origin: str) -> str:
@@ -55,11 +89,16 @@ def _allowed_origins(config: Config) -> List[str]:
 
 
 def _origin_problem(path: str, origin: str, allowed: List[str]) -> Optional[str]:
-    if ANY_ORIGIN.fullmatch(origin):
+    if isinstance(origin, MirroredOrigin):
         return (
-            f"`{path}` allows any origin ({show(origin)}): list the exact https:// origins of the web apps "
-            'that call it (e.g. "https://app.example.com").'
+            f"`{path}` is {show(str(origin))}, which repeats the caller's own Origin header and so allows any "
+            "origin: return a fixed, quoted https:// origin (e.g. \"'https://app.example.com'\")."
         )
+    if ANY_ORIGIN.fullmatch(origin):
+        fix = ("set it to the quoted https:// origin of the web app that calls it (e.g. \"'https://app.example.com'\")"
+               if path.startswith(RESPONSE_PARAMETERS) else
+               'list the exact https:// origins of the web apps that call it (e.g. "https://app.example.com")')
+        return f"`{path}` allows any origin ({show(origin)}): {fix}."
     if not origin.strip().lower().startswith("https://"):
         return (
             f"`{path}` holds {show(origin)}, which is not an https:// origin: "
@@ -76,7 +115,7 @@ def _origin_problem(path: str, origin: str, allowed: List[str]) -> Optional[str]
 @resource_rule(
     name="aws-cors-no-wildcard-origin",
     description="CORS configurations allow only named https:// origins, never any origin (`*`).",
-    resource_types=[HTTP_API, FUNCTION_URL, *S3_CORS_TYPES],
+    resource_types=[HTTP_API, FUNCTION_URL, *S3_CORS_TYPES, REST_INTEGRATION_RESPONSE],
     enforcement_level=MANDATORY,
     severity=HIGH,
     remediation_steps=(
@@ -84,7 +123,9 @@ def _origin_problem(path: str, origin: str, allowed: List[str]) -> Optional[str]
         "`cors_configuration=aws.apigatewayv2.ApiCorsConfigurationArgs("
         'allow_origins=config.require_object("allowedOrigins"), allow_methods=["GET", "POST"])` on '
         "`aws.apigatewayv2.Api` (likewise `cors` on `aws.lambda_.FunctionUrl` and `allowed_origins` in the "
-        "`cors_rules` of `aws.s3.BucketCorsConfiguration`), with every origin starting with `https://`."
+        "`cors_rules` of `aws.s3.BucketCorsConfiguration`, and the quoted value \"'https://app.example.com'\" of "
+        "`method.response.header.Access-Control-Allow-Origin` in an `aws.apigateway.IntegrationResponse`'s "
+        "`response_parameters`), with every origin starting with `https://`."
     ),
     url="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html",
     config_options={
@@ -111,7 +152,7 @@ def cors_no_wildcard_origin(resource: Resource, config: Config) -> Iterator[str]
                 yield problem
 
 
-def _missing(settings: Any, prefix: str, fields: Tuple[str, ...]) -> List[str]:
+def missing_fields(settings: Any, prefix: str, fields: Tuple[str, ...]) -> List[str]:
     """The paths of `fields` that are not set in `settings` (an unknown block or field counts as set)."""
     if settings is UNKNOWN:
         return []
@@ -123,7 +164,7 @@ def _missing(settings: Any, prefix: str, fields: Tuple[str, ...]) -> List[str]:
     return missing
 
 
-def _join(paths: List[str]) -> Tuple[str, str]:
+def join_paths(paths: List[str]) -> Tuple[str, str]:
     """("`a` and `b`", "are") or ("`a`", "is")."""
     if len(paths) == 1:
         return paths[0], "is"
@@ -147,22 +188,22 @@ def _join(paths: List[str]) -> Tuple[str, str]:
     tags=["apigateway", "logging", "throttling"],
 )
 def stage_access_logging(resource: Resource, config: Config) -> Iterator[str]:
-    logging = _missing(
+    logging = missing_fields(
         get(resource.props, "accessLogSettings"), "accessLogSettings", ("destinationArn", "format")
     )
     if logging:
-        paths, verb = _join(logging)
+        paths, verb = join_paths(logging)
         yield (
             f"{paths} {verb} not set, so requests to this stage leave no access log: send them to a "
             "CloudWatch log group with a format that includes $context.requestId."
         )
-    throttling = _missing(
+    throttling = missing_fields(
         get(resource.props, "defaultRouteSettings"),
         "defaultRouteSettings",
         ("throttlingBurstLimit", "throttlingRateLimit"),
     )
     if throttling:
-        paths, verb = _join(throttling)
+        paths, verb = join_paths(throttling)
         yield (
             f"{paths} {verb} not set, so only the account-wide limit throttles this stage: set limits sized "
             "for the API so that a burst of requests cannot overwhelm the integrations behind it."

@@ -1,4 +1,5 @@
-"""CloudWatch resource rules: alarms that notify someone, log groups that expire their logs."""
+"""CloudWatch resource rules: alarms that notify someone, log groups that expire their logs and
+are encrypted under a key of yours."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any, Dict, Iterator, Optional
 from ..core.props import UNKNOWN, as_int, get, show
 from ..core.rule import ADVISORY, LOW, MANDATORY, MEDIUM, Config, Resource, resource_rule
 from ..core.types import LOG_GROUP, METRIC_ALARM
+from .shared import customer_key_state
 
 # The only values CloudWatch Logs accepts for a retention policy (PutRetentionPolicy).
 VALID_RETENTION_DAYS = (
@@ -124,4 +126,30 @@ def log_group_retention(resource: Resource, config: Config) -> Iterator[str]:
         yield problem
 
 
-POLICIES = [alarm_actions, log_group_retention]
+@resource_rule(
+    name="aws-cloudwatch-log-group-encrypted",
+    description="CloudWatch log groups are encrypted with a customer-managed KMS key.",
+    resource_types=[LOG_GROUP],
+    enforcement_level=ADVISORY,
+    severity=MEDIUM,
+    remediation_steps=(
+        "Pass `kms_key_id=key.arn` (the ARN of a customer-managed `aws.kms.Key`) to the "
+        "`aws.cloudwatch.LogGroup`, and let CloudWatch Logs use the key in its key policy: principal "
+        "`logs.<region>.amazonaws.com`, actions `kms:Encrypt*`, `kms:Decrypt*`, `kms:ReEncrypt*`, "
+        "`kms:GenerateDataKey*`, `kms:Describe*`, with the condition `kms:EncryptionContext:aws:logs:arn` "
+        "`ArnLike` `arn:aws:logs:<region>:<account>:log-group:*`."
+    ),
+    url="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
+    tags=["cloudwatch", "logging", "encryption"],
+)
+def log_group_encrypted(resource: Resource, config: Config) -> Iterator[str]:
+    state = customer_key_state(get(resource.props, "kmsKeyId"))
+    if state is not None:
+        yield (
+            f"`kmsKeyId` {state}, so the logs (which often carry request data and identifiers) are encrypted "
+            "only with a key CloudWatch Logs owns, and no key policy of yours limits who can read them: set it "
+            "to the ARN of a customer-managed KMS key that CloudWatch Logs may use."
+        )
+
+
+POLICIES = [alarm_actions, log_group_retention, log_group_encrypted]

@@ -4,7 +4,9 @@ What counts as collision-safe:
 - S3 bucket names are shared by every account in a partition: they need the 12-digit account ID or
   a random suffix (a stack name is not enough: another account may run a stack of the same name).
 - Account-scoped names (IAM roles and policies, Lambda functions, SQS queues, SNS topics, SSM
-  parameters, log groups) need the stack name or a random suffix.
+  parameters, log groups, DynamoDB tables, Secrets Manager secrets, Step Functions state machines)
+  need the stack name or a random suffix. REST and HTTP API names are not unique in AWS (a second
+  API of the same name is created beside the first, with its own ID): they cannot collide.
 - A random suffix is what Pulumi's autonaming adds (`-` and 7 hex digits) or a longer hex run
   (`random.RandomId(...).hex`, a UUID's last group) at the end of the name or of a path segment.
 - Autonamed resources pass: under mocks they carry no name at all; in a real preview or update the
@@ -30,12 +32,15 @@ from ..core.rule import HIGH, MANDATORY, Config, Resource, resource_rule
 from ..core.types import (
     BUCKET,
     BUCKET_V2,
+    DYNAMODB_TABLE,
     FUNCTION,
     IAM_POLICY,
     LOG_GROUP,
     QUEUE,
     ROLE,
+    SECRET,
     SSM_PARAMETER,
+    STATE_MACHINE,
     TOPIC,
 )
 
@@ -65,6 +70,9 @@ NAME_SPECS = {
     TOPIC: NameSpec("name", "namePrefix", False),
     SSM_PARAMETER: NameSpec("name", None, False),
     LOG_GROUP: NameSpec("name", "namePrefix", False),
+    DYNAMODB_TABLE: NameSpec("name", None, False),
+    SECRET: NameSpec("name", "namePrefix", False),
+    STATE_MACHINE: NameSpec("name", "namePrefix", False),
 }
 
 

@@ -1,8 +1,11 @@
 """An HTTP API over three functions, one route and one role each.
 
-    GET  /items   lists processed images          (reads the read token from SSM)
-    POST /items   returns a presigned upload URL  (reads the write token from SSM)
+    GET  /items   lists the items and whether each image is processed yet (read token)
+    POST /items   records an item and returns a presigned upload URL for its image (write token)
     GET  /health  liveness
+
+The items live in a DynamoDB table under the stack's key, with point-in-time recovery
+(storage.ItemsTable); the image processor marks an item processed.
 
 The tokens are SSM SecureString parameters under the stack's KMS key. The functions receive only
 the parameter NAMES (environment) and fetch and decrypt the values at run time, cached for a
@@ -23,10 +26,10 @@ import pulumi_aws as aws
 
 from .artifacts import function_code
 from .functions import Statement, VpcFunction
-from .image_pipeline import OUTPUT_PREFIX, UPLOAD_PREFIX
+from .image_pipeline import UPLOAD_PREFIX
 from .network import PrivateNetwork
 from .settings import Settings
-from .storage import SecureBucket
+from .storage import ItemsTable, SecureBucket
 
 ACCESS_LOG_FORMAT = json.dumps({
     "requestId": "$context.requestId",
@@ -88,7 +91,7 @@ def read_parameter(parameter: SecureParameter, key_arn: pulumi.Input[str], regio
 
 
 class ItemsApi(pulumi.ComponentResource):
-    def __init__(self, name: str, *, settings: Settings, uploads: SecureBucket, images: SecureBucket,
+    def __init__(self, name: str, *, settings: Settings, uploads: SecureBucket, items: ItemsTable,
                  key_arn: pulumi.Input[str], network: PrivateNetwork,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("reference:api:ItemsApi", name, None, opts)
@@ -107,19 +110,17 @@ class ItemsApi(pulumi.ComponentResource):
             initial_value=secret_config.get_secret("apiWriteToken"), opts=child)
 
         list_items = self._function(
-            f"{name}-list-items", "api_list_items", "Lists processed images",
+            f"{name}-list-items", "api_list_items", "Lists the items",
             statements=[
                 *read_parameter(read_token, key_arn, settings.region),
-                {"Sid": "ListProcessedImages", "Effect": "Allow", "Action": ["s3:ListBucket"],
-                 "Resource": images.arn,
-                 "Condition": {"StringLike": {"s3:prefix": [f"{OUTPUT_PREFIX}*"]}}},
+                *items.access("ReadItems", ["dynamodb:Scan"], settings.region),
             ],
-            environment={"API_TOKEN_PARAMETER": read_token.name, "IMAGES_BUCKET": images.name,
-                         "IMAGES_PREFIX": OUTPUT_PREFIX})
+            environment={"API_TOKEN_PARAMETER": read_token.name, "ITEMS_TABLE": items.name})
         create_item = self._function(
-            f"{name}-create-item", "api_create_item", "Hands out presigned upload URLs",
+            f"{name}-create-item", "api_create_item", "Records an item and hands out its upload URL",
             statements=[
                 *read_parameter(write_token, key_arn, settings.region),
+                *items.access("RecordItems", ["dynamodb:PutItem"], settings.region),
                 # a presigned URL carries the signer's rights: exactly "put under uploads/"
                 {"Sid": "PresignUploads", "Effect": "Allow", "Action": ["s3:PutObject"],
                  "Resource": pulumi.Output.concat(uploads.arn, "/", UPLOAD_PREFIX, "*")},
@@ -128,7 +129,7 @@ class ItemsApi(pulumi.ComponentResource):
                  "Condition": {"StringEquals": {"kms:ViaService": f"s3.{settings.region}.amazonaws.com"}}},
             ],
             environment={"API_TOKEN_PARAMETER": write_token.name, "UPLOAD_BUCKET": uploads.name,
-                         "UPLOAD_PREFIX": UPLOAD_PREFIX})
+                         "UPLOAD_PREFIX": UPLOAD_PREFIX, "ITEMS_TABLE": items.name})
         health = self._function(f"{name}-health", "api_health", "Liveness probe", statements=[], environment={},
                                 with_shared_code=False)
         self.functions: List[VpcFunction] = [list_items, create_item, health]

@@ -2,7 +2,8 @@
 
 Uploads under `uploads/` with an image suffix (one notification destination per suffix) invoke
 the processor, which writes a resized, web-ready copy under `processed/` of the images bucket
-with `Cache-Control` and `Content-Type` set. Failures raise: Lambda retries the asynchronous
+with `Cache-Control` and `Content-Type` set, and marks the upload's item processed in the items
+table (uploads the API did not hand out have no item and are only processed). Failures raise: Lambda retries the asynchronous
 event, then parks it in the encrypted dead-letter queue (alarmed in monitoring.py).
 """
 
@@ -17,7 +18,7 @@ from .artifacts import ImageLibraryLayer, function_code
 from .functions import VpcFunction
 from .network import PrivateNetwork
 from .settings import Settings
-from .storage import SecureBucket
+from .storage import ItemsTable, SecureBucket
 
 UPLOAD_PREFIX = "uploads/"
 OUTPUT_PREFIX = "processed/"
@@ -29,7 +30,7 @@ FOURTEEN_DAYS = 14 * 24 * 3600
 
 class ImagePipeline(pulumi.ComponentResource):
     def __init__(self, name: str, *, settings: Settings, uploads: SecureBucket, images: SecureBucket,
-                 key_arn: pulumi.Input[str], network: PrivateNetwork, account_id: str,
+                 items: ItemsTable, key_arn: pulumi.Input[str], network: PrivateNetwork, account_id: str,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("reference:images:ImagePipeline", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -57,6 +58,7 @@ class ImagePipeline(pulumi.ComponentResource):
                  "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key_arn},
                 {"Sid": "ParkFailedEvents", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                  "Resource": self.dead_letter_queue.arn},
+                *items.access("MarkItemsProcessed", ["dynamodb:UpdateItem"], settings.region),
             ],
             environment={
                 "SOURCE_PREFIX": UPLOAD_PREFIX,
@@ -64,6 +66,7 @@ class ImagePipeline(pulumi.ComponentResource):
                 "DESTINATION_PREFIX": OUTPUT_PREFIX,
                 "CACHE_CONTROL": OUTPUT_CACHE_CONTROL,
                 "MAX_DIMENSION": str(settings.image_max_dimension),
+                "ITEMS_TABLE": items.name,
             },
             network=network,
             key_arn=key_arn,

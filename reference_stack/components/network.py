@@ -1,8 +1,8 @@
 """A private network for the functions: two subnets in two Availability Zones, no internet path.
 
-There is no internet gateway and no NAT. The functions reach S3 through a gateway endpoint whose
-policy only admits this stack's buckets, and the other AWS APIs they call (SSM Parameter Store,
-X-Ray) through interface endpoints. Their security group allows HTTPS out to those endpoints
+There is no internet gateway and no NAT. The functions reach S3 and DynamoDB through gateway
+endpoints whose policies only admit this stack's buckets and tables, and the other AWS APIs they
+call (SSM Parameter Store, X-Ray) through interface endpoints. Their security group allows HTTPS out to those endpoints
 only, and nothing in.
 """
 
@@ -32,8 +32,22 @@ def s3_endpoint_policy(bucket_arns: Sequence[pulumi.Input[str]]) -> pulumi.Outpu
     })
 
 
+def dynamodb_endpoint_policy(table_arns: Sequence[pulumi.Input[str]]) -> pulumi.Output[str]:
+    return pulumi.Output.json_dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "OnlyThisStacksTables",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan"],
+            "Resource": list(table_arns),
+        }],
+    })
+
+
 class PrivateNetwork(pulumi.ComponentResource):
     def __init__(self, name: str, *, region: str, s3_bucket_arns: Sequence[pulumi.Input[str]],
+                 dynamodb_table_arns: Sequence[pulumi.Input[str]] = (),
                  interface_services: Sequence[str] = ("ssm", "xray"), cidr_block: str = "10.20.0.0/16",
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("reference:network:PrivateNetwork", name, None, opts)
@@ -61,16 +75,23 @@ class PrivateNetwork(pulumi.ComponentResource):
             f"{name}-s3", vpc_id=self.vpc.id, service_name=f"com.amazonaws.{region}.s3",
             vpc_endpoint_type="Gateway", route_table_ids=[route_table.id],
             policy=s3_endpoint_policy(s3_bucket_arns), opts=child)
+        gateways = [s3_endpoint]
+        if dynamodb_table_arns:
+            gateways.append(aws.ec2.VpcEndpoint(
+                f"{name}-dynamodb", vpc_id=self.vpc.id, service_name=f"com.amazonaws.{region}.dynamodb",
+                vpc_endpoint_type="Gateway", route_table_ids=[route_table.id],
+                policy=dynamodb_endpoint_policy(dynamodb_table_arns), opts=child))
         for service in interface_services:
             aws.ec2.VpcEndpoint(
                 f"{name}-{service}", vpc_id=self.vpc.id, service_name=f"com.amazonaws.{region}.{service}",
                 vpc_endpoint_type="Interface", private_dns_enabled=True, subnet_ids=self.subnet_ids,
                 security_group_ids=[endpoint_security_group.id], opts=child)
 
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-functions-to-s3", security_group_id=self.function_security_group.id,
-            description="HTTPS to S3 through the gateway endpoint", ip_protocol="tcp",
-            from_port=HTTPS, to_port=HTTPS, prefix_list_id=s3_endpoint.prefix_list_id, opts=child)
+        for gateway, (service, title) in zip(gateways, (("s3", "S3"), ("dynamodb", "DynamoDB"))):
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-functions-to-{service}", security_group_id=self.function_security_group.id,
+                description=f"HTTPS to {title} through the gateway endpoint", ip_protocol="tcp",
+                from_port=HTTPS, to_port=HTTPS, prefix_list_id=gateway.prefix_list_id, opts=child)
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-functions-to-endpoints", security_group_id=self.function_security_group.id,
             description="HTTPS to the interface endpoints", ip_protocol="tcp", from_port=HTTPS, to_port=HTTPS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -72,3 +72,41 @@ class SecureBucket(pulumi.ComponentResource):
         self.arn: pulumi.Output[str] = self.bucket.arn
         self.name: pulumi.Output[str] = self.bucket.bucket
         self.register_outputs({"arn": self.bucket.arn, "name": self.bucket.bucket})
+
+
+class ItemsTable(pulumi.ComponentResource):
+    """The API's items: one DynamoDB item per upload (`id` = the upload key's random part), written
+    by POST /items, marked processed by the image processor, listed by GET /items. Encrypted with
+    the stack's customer-managed key, with point-in-time recovery (any second of the last 35 days),
+    on-demand capacity and deletion protection. Its name carries `<project>-<stack>`."""
+
+    def __init__(self, name: str, *, table_name: str, key_arn: pulumi.Input[str],
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__("reference:storage:ItemsTable", name, None, opts)
+        self.table = aws.dynamodb.Table(
+            name,
+            name=table_name,
+            billing_mode="PAY_PER_REQUEST",
+            hash_key="id",
+            attributes=[aws.dynamodb.TableAttributeArgs(name="id", type="S")],
+            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True, kms_key_arn=key_arn),
+            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),
+            deletion_protection_enabled=True,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.arn: pulumi.Output[str] = self.table.arn
+        self.name: pulumi.Output[str] = self.table.name
+        self._key_arn = key_arn
+        self.register_outputs({"arn": self.table.arn, "name": self.table.name})
+
+    def access(self, sid: str, actions: Sequence[str], region: str) -> List[Dict[str, Any]]:
+        """IAM statements for `actions` on this table, and the key use DynamoDB makes on the caller's
+        behalf (reads decrypt; writes also need new data keys), through DynamoDB only."""
+        writes = any(not a.startswith(("dynamodb:Get", "dynamodb:Query", "dynamodb:Scan")) for a in actions)
+        return [
+            {"Sid": sid, "Effect": "Allow", "Action": list(actions), "Resource": self.arn},
+            {"Sid": f"{sid}Key", "Effect": "Allow",
+             "Action": ["kms:Decrypt", "kms:GenerateDataKey"] if writes else ["kms:Decrypt"],
+             "Resource": self._key_arn,
+             "Condition": {"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}}},
+        ]

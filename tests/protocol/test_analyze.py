@@ -203,5 +203,5 @@ def test_stack_policies_report_on_the_resource_they_concern(pack):
 
 
 def test_resource_types_no_rule_knows_pass(pack):
-    other = state("aws:dynamodb/table:Table", "orders", {"name": "orders-1a2b3c4", "hashKey": "id"})
+    other = state("aws:ec2/vpc:Vpc", "network", {"cidrBlock": "10.20.0.0/16", "enableDnsSupport": True})
     assert pack.analyze(other) == []

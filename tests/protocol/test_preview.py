@@ -76,6 +76,23 @@ def unknown_everywhere():
         state("aws:apigatewayv2/stage:Stage", "stage", {"apiId": UNKNOWN_STRING, "accessLogSettings": UNKNOWN_OBJECT,
                                                         "defaultRouteSettings": UNKNOWN_OBJECT}),
         state("pulumi:providers:aws", "provider", {"region": UNKNOWN_STRING}),
+        state("aws:dynamodb/table:Table", "table", {"name": UNKNOWN_STRING, "serverSideEncryption": UNKNOWN_OBJECT,
+                                                    "pointInTimeRecovery": {"enabled": UNKNOWN_BOOL},
+                                                    "replicas": UNKNOWN_ARRAY}),
+        state("aws:secretsmanager/secret:Secret", "secret", {"name": UNKNOWN_STRING, "kmsKeyId": UNKNOWN_STRING}),
+        state("aws:secretsmanager/secretRotation:SecretRotation", "rotation", {"secretId": UNKNOWN_STRING}),
+        state("aws:sfn/stateMachine:StateMachine", "machine", {
+            "name": UNKNOWN_STRING, "loggingConfiguration": {"level": UNKNOWN_STRING, "logDestination": UNKNOWN_STRING},
+            "tracingConfiguration": UNKNOWN_OBJECT}),
+        state("aws:apigateway/stage:Stage", "rest-stage", {"restApi": UNKNOWN_STRING, "accessLogSettings": UNKNOWN_OBJECT}),
+        state("aws:apigateway/method:Method", "rest-method", {"httpMethod": "GET", "authorization": UNKNOWN_STRING}),
+        state("aws:apigateway/integration:Integration", "rest-integration", {
+            "restApi": UNKNOWN_STRING, "type": "AWS_PROXY", "uri": UNKNOWN_STRING}),
+        state("aws:apigateway/integrationResponse:IntegrationResponse", "rest-cors", {
+            "responseParameters": {"method.response.header.Access-Control-Allow-Origin": UNKNOWN_STRING}}),
+        state("aws:lambda/permission:Permission", "rest-invoke", {
+            "function": UNKNOWN_STRING, "principal": "apigateway.amazonaws.com", "action": "lambda:InvokeFunction",
+            "sourceArn": UNKNOWN_STRING}),
     ]
 
 
@@ -135,8 +152,8 @@ def compliant_stack_in_preview():
         "environment": {"variables": {"BUCKET": U}},
     }, property_dependencies={"role": [role.urn], "deadLetterConfig": [dlq.urn], "environment": [bucket.urn]},
        dependencies=[role.urn, dlq.urn, bucket.urn])
-    logs = state("aws:cloudwatch/logGroup:LogGroup", "logs", {"name": U, "retentionInDays": 14},
-                 property_dependencies={"name": [fn.urn]})
+    logs = state("aws:cloudwatch/logGroup:LogGroup", "logs", {"name": U, "retentionInDays": 14, "kmsKeyId": U},
+                 property_dependencies={"name": [fn.urn], "kmsKeyId": [key.urn]})
     role_policy = state("aws:iam/rolePolicy:RolePolicy", "role-policy", {"role": U, "policy": U},
                         property_dependencies={"role": [role.urn], "policy": [logs.urn, bucket.urn, dlq.urn]})
     sse = state(

@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 REFERENCE_STACK = REPO / "reference_stack"
 FAULTY_IMAGE_PIPELINE = REPO / "examples" / "faulty_image_pipeline"
 FAULTY_API = REPO / "examples" / "faulty_api"
+FAULTY_ORDERS_API = REPO / "examples" / "faulty_orders_api"
 ACCOUNT_ID = "123456789012"
 # the engine's name for the default AWS provider: default_<pulumi-aws version>
 DEFAULT_AWS_PROVIDER = "default_" + metadata.version("pulumi-aws").replace(".", "_")
@@ -56,6 +57,8 @@ RUNS: Dict[str, Run] = {
     "faulty-image-pipeline-update": Run(FAULTY_IMAGE_PIPELINE, preview=False),
     "faulty-api-preview": Run(FAULTY_API, preview=True),
     "faulty-api-update": Run(FAULTY_API, preview=False),
+    "faulty-orders-api-preview": Run(FAULTY_ORDERS_API, preview=True),
+    "faulty-orders-api-update": Run(FAULTY_ORDERS_API, preview=False),
 }
 
 Result = Union[CapturedStack, ProgramError]

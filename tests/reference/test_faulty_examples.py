@@ -186,7 +186,49 @@ def test_the_pack_reports_each_documented_failure_on_its_resource(runs, packs, s
     assert not missing, f"not reported: {sorted(missing)}"
 
 
-@pytest.mark.parametrize("example", ["faulty-image-pipeline", "faulty-api"])
+# -- examples/faulty_orders_api: REST API, DynamoDB, Secrets Manager, Step Functions ----------------------
+# Not from a seed: the typical mistakes with the rest of the serverless surface. Everything the whole
+# pack reports, in preview and in update alike (every offending value is known in preview).
+ORDERS_API_FINDINGS = {
+    # the table: fixed name, AWS-owned key, no point-in-time recovery
+    ("aws-resource-name-unique", "mandatory", "orders"),
+    ("aws-dynamodb-table-encrypted-kms", "mandatory", "orders"),
+    ("aws-dynamodb-table-point-in-time-recovery", "mandatory", "orders"),
+    # the secret: fixed name, AWS-managed key, never rotated
+    ("aws-resource-name-unique", "mandatory", "payment-api-key"),
+    ("aws-secretsmanager-secret-encrypted-kms", "mandatory", "payment-api-key"),
+    ("aws-secretsmanager-secret-rotation", "advisory", "payment-api-key"),
+    # the REST API: an unauthorized method, CORS for any origin, no access logs, a permission for any API
+    ("aws-apigateway-method-authorized", "advisory", "post-orders"),
+    ("aws-cors-no-wildcard-origin", "mandatory", "options-orders-cors"),
+    ("aws-apigateway-stage-access-logging", "advisory", "prod"),
+    ("aws-apigateway-lambda-wiring", "mandatory", "orders-from-api"),
+    # the workflow: fixed name, no logs or traces, a role that may invoke anything and do anything with logs
+    ("aws-resource-name-unique", "mandatory", "order-workflow"),
+    ("aws-sfn-state-machine-logging", "advisory", "order-workflow"),
+    ("aws-iam-no-wildcard-actions", "mandatory", "order-workflow-policy"),
+    ("aws-iam-no-wildcard-resources", "mandatory", "order-workflow-policy"),
+    # the function, as in the other examples: no VPC, no alarms, no log group, no limits, no tracing
+    ("aws-lambda-function-in-vpc", "mandatory", "orders-function"),
+    ("aws-lambda-function-alarms", "mandatory", "orders-function"),
+    ("aws-lambda-function-logging-permissions", "mandatory", "orders-function"),
+    ("aws-lambda-function-concurrency-limit", "advisory", "orders-function"),
+    ("aws-lambda-function-tracing-active", "advisory", "orders-function"),
+}
+
+
+@pytest.mark.parametrize("mode", BOTH)
+def test_the_orders_api_example_shows_exactly_its_mistakes(runs, packs, mode):
+    captured = runs.get(f"faulty-orders-api-{mode}")
+    found = [(d.policy, d.level, d.urn.rsplit("::", 1)[-1]) for d in packs.analyze(captured)]
+    assert set(found) == ORDERS_API_FINDINGS
+    # one finding per cause: only the two rules with a finding per statement report a resource twice
+    repeated = {f for f in found if found.count(f) > 1}
+    assert repeated == {("aws-iam-no-wildcard-resources", "mandatory", "order-workflow-policy"),
+                        ("aws-sfn-state-machine-logging", "advisory", "order-workflow")}
+
+
+@pytest.mark.parametrize("example", ["faulty-image-pipeline", "faulty-api", "faulty-orders-api"])
 def test_every_mandatory_violation_of_the_examples_is_mandatory_by_default(runs, packs, example):
     """The examples fail a preview: at least one mandatory violation each, none from a disabled policy."""
     captured = runs.get(f"{example}-update")

@@ -1,4 +1,4 @@
-"""The reference stack's handler code against moto's S3 and SSM (no AWS account needed).
+"""The reference stack's handler code against moto's S3, SSM and DynamoDB (no AWS account needed).
 
 Each test loads the handler the way Lambda does - its folder plus the shared code bundled with it
 on the path, `app` imported fresh (so module-level clients and caches start empty).
@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import re
 import sys
 import urllib.parse
 from pathlib import Path
@@ -32,6 +33,7 @@ WRITE_TOKEN_PARAMETER = "/serverless-reference/dev/api/write-token"
 READ_TOKEN = "read-token-value-123"
 WRITE_TOKEN = "write-token-value-456"
 SHARED_MODULES = ("ssm_parameters", "http_helpers")
+ITEMS_TABLE = "serverless-reference-dev-items"
 
 
 @pytest.fixture
@@ -43,6 +45,10 @@ def aws(monkeypatch) -> Iterator[None]:
         s3 = boto3.client("s3")
         for bucket in (UPLOADS, IMAGES):
             s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        boto3.client("dynamodb").create_table(  # as storage.ItemsTable declares it
+            TableName=ITEMS_TABLE, BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+        monkeypatch.setenv("ITEMS_TABLE", ITEMS_TABLE)
         yield
 
 
@@ -99,12 +105,41 @@ def test_the_processor_writes_a_resized_copy_with_cache_control_and_content_type
     assert written["ContentType"] == content_type
     assert written["CacheControl"] == CACHE_CONTROL
     body = written["Body"].read()
-    assert result == {"processed": [{"source": key, "destination": destination, "bytes": len(body)}]}
+    # uploads made outside the API have no item: processed all the same
+    assert result == {"processed": [{"source": key, "destination": destination, "bytes": len(body), "item": None}]}
     with Image.open(io.BytesIO(body)) as image:
         assert (image.format, image.size) == (output_format, output_size)
     metrics = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert (metrics["ImagesProcessed"], metrics["BytesWritten"]) == (1, len(body))
     assert metrics["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "ServerlessReference/ImagePipeline"
+
+
+def items() -> Dict[str, Dict[str, str]]:
+    found = boto3.client("dynamodb").scan(TableName=ITEMS_TABLE)["Items"]
+    return {i["id"]["S"]: {k: v["S"] for k, v in i.items()} for i in found}
+
+
+def put_item(item_id: str, **fields: str) -> None:
+    item = {"id": item_id, "status": "pending", **fields}
+    boto3.client("dynamodb").put_item(TableName=ITEMS_TABLE, Item={k: {"S": v} for k, v in item.items()})
+
+
+def test_the_processor_marks_the_uploads_item_processed(processor):
+    put_item("0a1b2c", filename="cat.png", key="uploads/0a1b2c.png")
+    boto3.client("s3").put_object(Bucket=UPLOADS, Key="uploads/0a1b2c.png", Body=image_bytes("PNG", (20, 20)))
+    result = processor.handler(s3_event(UPLOADS, "uploads/0a1b2c.png"), None)
+    assert result["processed"][0]["item"] == "0a1b2c"
+    item = items()["0a1b2c"]
+    assert (item["status"], item["processedKey"]) == ("processed", "processed/0a1b2c.png")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", item["processedAt"])
+
+
+def test_a_failed_item_update_raises(processor, monkeypatch):
+    monkeypatch.setenv("ITEMS_TABLE", "no-such-table")
+    boto3.client("s3").put_object(Bucket=UPLOADS, Key="uploads/a.png", Body=image_bytes("PNG", (10, 10)))
+    with pytest.raises(ClientError) as raised:
+        processor.handler(s3_event(UPLOADS, "uploads/a.png"), None)
+    assert raised.value.response["Error"]["Code"] == "ResourceNotFoundException"
 
 
 def _nothing_written() -> bool:
@@ -162,8 +197,6 @@ def parameters(aws) -> Any:
 @pytest.fixture
 def list_items(parameters, monkeypatch) -> ModuleType:
     monkeypatch.setenv("API_TOKEN_PARAMETER", READ_TOKEN_PARAMETER)  # the NAME, never the value
-    monkeypatch.setenv("IMAGES_BUCKET", IMAGES)
-    monkeypatch.setenv("IMAGES_PREFIX", "processed/")
     monkeypatch.setenv("PARAMETER_CACHE_TTL_SECONDS", "300")
     return load_handler("api_list_items", monkeypatch)
 
@@ -189,25 +222,24 @@ def test_the_secure_string_is_read_decrypted_at_run_time(parameters):
     assert raw != READ_TOKEN
 
 
-def test_list_items_returns_the_processed_images_to_the_read_token(list_items):
-    s3 = boto3.client("s3")
-    for key in ("processed/a.jpg", "processed/b.png"):
-        s3.put_object(Bucket=IMAGES, Key=key, Body=b"x" * 3)
+def test_list_items_returns_the_items_and_their_status_to_the_read_token(list_items):
+    put_item("a1", filename="a.jpg", key="uploads/a1.jpg")
+    put_item("b2", filename="b.png", key="uploads/b2.png", status="processed", processedKey="processed/b2.png")
     response = list_items.handler(request(READ_TOKEN), None)
     assert response["statusCode"] == 200
     body = json.loads(response["body"])
-    assert [(i["key"], i["size"]) for i in body["items"]] == [("a.jpg", 3), ("b.png", 3)]
+    assert sorted((i["id"], i["filename"], i["status"]) for i in body["items"]) == [
+        ("a1", "a.jpg", "pending"), ("b2", "b.png", "processed")]
     assert body["next"] is None
     assert response["headers"]["cache-control"] == "no-store"
 
 
 def test_list_items_pages(list_items):
-    s3 = boto3.client("s3")
-    for key in ("processed/a.jpg", "processed/b.png"):
-        s3.put_object(Bucket=IMAGES, Key=key, Body=b"x")
+    for item_id in ("a1", "b2"):
+        put_item(item_id, filename=f"{item_id}.jpg")
     first = json.loads(list_items.handler(request(READ_TOKEN, query={"limit": "1"}), None)["body"])
     second = json.loads(list_items.handler(request(READ_TOKEN, query={"limit": "1", "next": first["next"]}), None)["body"])
-    assert [i["key"] for i in first["items"] + second["items"]] == ["a.jpg", "b.png"]
+    assert sorted(i["id"] for i in first["items"] + second["items"]) == ["a1", "b2"]
 
 
 @pytest.mark.parametrize("event", [request(), request("wrong-token"), request(WRITE_TOKEN),
@@ -255,11 +287,14 @@ def test_the_cache_spares_ssm_calls(list_items, parameters):
     assert calls == [{"Name": READ_TOKEN_PARAMETER, "WithDecryption": True}]
 
 
-def test_create_item_hands_out_a_working_presigned_upload_url(create_item):
+def test_create_item_records_the_item_and_hands_out_a_working_presigned_upload_url(create_item):
     response = create_item.handler(request(WRITE_TOKEN, {"filename": "Holiday Cat.PNG"}), None)
     assert response["statusCode"] == 201
     body = json.loads(response["body"])
-    assert body["key"].startswith("uploads/") and body["key"].endswith(".png")
+    assert body["key"] == f"uploads/{body['id']}.png"
+    item = items()[body["id"]]
+    assert {k: item[k] for k in ("filename", "key", "contentType", "status")} == {
+        "filename": "Holiday Cat.PNG", "key": body["key"], "contentType": "image/png", "status": "pending"}
     assert (body["contentType"], body["expiresIn"]) == ("image/png", 300)
     assert "X-Amz-Signature=" in body["uploadUrl"]
 
@@ -269,9 +304,13 @@ def test_create_item_hands_out_a_working_presigned_upload_url(create_item):
     assert stored["ContentType"] == "image/png"
 
 
+BAD_NAME = "filename must end with one of .jpg, .jpeg, .png, .webp and have at most 200 characters"
+
+
 @pytest.mark.parametrize("event, status, message", [
-    (request(WRITE_TOKEN, {"filename": "notes.txt"}), 400, "filename must end with one of .jpg, .jpeg, .png, .webp"),
-    (request(WRITE_TOKEN, {}), 400, "filename must end with one of .jpg, .jpeg, .png, .webp"),
+    (request(WRITE_TOKEN, {"filename": "notes.txt"}), 400, BAD_NAME),
+    (request(WRITE_TOKEN, {}), 400, BAD_NAME),
+    (request(WRITE_TOKEN, {"filename": "x" * 200 + ".jpg"}), 400, BAD_NAME),
     (request(WRITE_TOKEN, "{not json"), 400, "the body must be JSON"),
     (request(READ_TOKEN, {"filename": "a.jpg"}), 401, "a valid bearer token is required"),
 ])
@@ -279,6 +318,7 @@ def test_create_item_refuses_bad_requests(create_item, event, status, message):
     response = create_item.handler(event, None)
     assert (response["statusCode"], json.loads(response["body"])) == (status, {"message": message})
     assert "Contents" not in boto3.client("s3").list_objects_v2(Bucket=UPLOADS)
+    assert items() == {}
 
 
 def test_health_answers_without_any_secret(monkeypatch):

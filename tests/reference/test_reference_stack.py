@@ -37,6 +37,8 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 PROVIDER = "pulumi:providers:aws"
 
+DYNAMODB_TABLE = "aws:dynamodb/table:Table"
+ITEMS_TABLE_ARN = f"arn:aws:dynamodb:us-west-2:{ACCOUNT_ID}:table/serverless-reference-dev-items"
 PROCESSOR = "image-pipeline-processor"
 API_FUNCTIONS = ["items-api-list-items", "items-api-create-item", "items-api-health"]
 ALL_FUNCTIONS = [PROCESSOR, *API_FUNCTIONS]
@@ -127,11 +129,11 @@ def test_the_network_has_no_internet_path(stack):
     assert "routes" not in route_table.props or route_table.props["routes"] in ([], UNKNOWN)
     endpoints = {r.props["serviceName"]: r.props["vpcEndpointType"]
                  for r in of_type(stack, "aws:ec2/vpcEndpoint:VpcEndpoint")}
-    assert endpoints == {"com.amazonaws.us-west-2.s3": "Gateway", "com.amazonaws.us-west-2.ssm": "Interface",
-                         "com.amazonaws.us-west-2.xray": "Interface"}
+    assert endpoints == {"com.amazonaws.us-west-2.s3": "Gateway", "com.amazonaws.us-west-2.dynamodb": "Gateway",
+                         "com.amazonaws.us-west-2.ssm": "Interface", "com.amazonaws.us-west-2.xray": "Interface"}
     egress = of_type(stack, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
-    assert [(r.props["fromPort"], r.props["toPort"], r.props["ipProtocol"]) for r in egress] == [(443, 443, "tcp")] * 2
-    assert not any("cidrIpv4" in r.props for r in egress)  # only to the S3 prefix list and the endpoints
+    assert [(r.props["fromPort"], r.props["toPort"], r.props["ipProtocol"]) for r in egress] == [(443, 443, "tcp")] * 3
+    assert not any("cidrIpv4" in r.props for r in egress)  # only to the S3 and DynamoDB prefix lists and the endpoints
 
 
 def test_the_dead_letter_queue_is_encrypted_and_is_the_processors_target(stack):
@@ -226,6 +228,8 @@ def test_the_processor_role_grants_exactly_the_prefixes_the_key_the_queue_and_it
         "WriteProcessedImages": (["s3:PutObject"], f"arn:aws:s3:::{images}/processed/*"),
         "UseTheStackKeyForSseKms": (["kms:Decrypt", "kms:GenerateDataKey"], key_arn),
         "ParkFailedEvents": (["sqs:SendMessage"], f"arn:aws:sqs:us-west-2:{ACCOUNT_ID}:{queue}"),
+        "MarkItemsProcessed": (["dynamodb:UpdateItem"], ITEMS_TABLE_ARN),
+        "MarkItemsProcessedKey": (["kms:Decrypt", "kms:GenerateDataKey"], key_arn),
         "WriteOwnLogGroup": (["logs:CreateLogStream", "logs:PutLogEvents"],
                              f"arn:aws:logs:us-west-2:{ACCOUNT_ID}:log-group:/aws/lambda/serverless-reference-dev-image-processor:*"),
         "ManageVpcNetworkInterfaces": (["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
@@ -233,6 +237,33 @@ def test_the_processor_role_grants_exactly_the_prefixes_the_key_the_queue_and_it
                                         "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], "*"),
         "SendTraces": (["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"),
     }
+
+
+def test_the_items_table_is_encrypted_with_the_stack_key_and_keeps_continuous_backups(stack):
+    table = named(stack, DYNAMODB_TABLE, "items")
+    assert table.props["name"] == "serverless-reference-dev-items"
+    assert table.props["pointInTimeRecovery"] == {"enabled": True}
+    assert table.props["serverSideEncryption"]["enabled"] is True
+    assert prop_sources(stack, table, "serverSideEncryption", "aws:kms/key:Key") == [named(stack, "aws:kms/key:Key", "data-key")]
+    assert table.props["deletionProtectionEnabled"] is True
+    endpoint = next(r for r in of_type(stack, "aws:ec2/vpcEndpoint:VpcEndpoint") if r.props["serviceName"].endswith(".dynamodb"))
+    assert prop_sources(stack, endpoint, "policy", DYNAMODB_TABLE) == [table]
+
+
+def test_each_function_may_do_exactly_its_part_on_the_items_table(update):
+    through_dynamodb = {"StringEquals": {"kms:ViaService": "dynamodb.us-west-2.amazonaws.com"}}
+    for function_name, sid, actions, key_actions in [
+            (PROCESSOR, "MarkItemsProcessed", ["dynamodb:UpdateItem"], ["kms:Decrypt", "kms:GenerateDataKey"]),
+            ("items-api-create-item", "RecordItems", ["dynamodb:PutItem"], ["kms:Decrypt", "kms:GenerateDataKey"]),
+            ("items-api-list-items", "ReadItems", ["dynamodb:Scan"], ["kms:Decrypt"])]:
+        statements = _statements(update, function_name)
+        assert (statements[sid]["Action"], statements[sid]["Resource"]) == (actions, ITEMS_TABLE_ARN)
+        key = statements[f"{sid}Key"]
+        assert (key["Action"], key["Condition"]) == (key_actions, through_dynamodb)
+        variables = named(update, FUNCTION, function_name).props["environment"]["variables"]
+        assert variables["ITEMS_TABLE"] == "serverless-reference-dev-items"
+    assert not any(s.startswith(("ReadItems", "RecordItems", "MarkItems"))
+                   for s in _statements(update, "items-api-health"))
 
 
 def test_the_handler_writes_cache_headers_from_the_configured_values(stack):
@@ -328,7 +359,8 @@ def test_the_region_and_limits_follow_the_stack_config(runs):
     other = runs.get("reference-other-region")
     assert other.outputs["region"] == "eu-west-1"
     endpoints = sorted(r.props["serviceName"] for r in of_type(other, "aws:ec2/vpcEndpoint:VpcEndpoint"))
-    assert endpoints == ["com.amazonaws.eu-west-1.s3", "com.amazonaws.eu-west-1.ssm", "com.amazonaws.eu-west-1.xray"]
+    assert endpoints == ["com.amazonaws.eu-west-1.dynamodb", "com.amazonaws.eu-west-1.s3",
+                         "com.amazonaws.eu-west-1.ssm", "com.amazonaws.eu-west-1.xray"]
     assert named(other, FUNCTION, PROCESSOR).props["reservedConcurrentExecutions"] == 3
     assert {named(other, FUNCTION, n).props["reservedConcurrentExecutions"] for n in API_FUNCTIONS} == {2}
     logs = json.loads(named(other, "aws:kms/key:Key", "data-key").props["policy"])["Statement"][1]
@@ -360,7 +392,7 @@ def test_names_are_autonamed_or_carry_the_stack(stack):
     for bucket in of_type(stack, BUCKET):
         assert AUTONAME.match(bucket.props["bucket"]), bucket.props["bucket"]
     explicit = [(r.type, r.props["name"]) for r in stack.resources
-                if r.type in (FUNCTION, LOG_GROUP, "aws:ssm/parameter:Parameter")]
+                if r.type in (FUNCTION, LOG_GROUP, "aws:ssm/parameter:Parameter", DYNAMODB_TABLE)]
     assert explicit and all("-dev-" in name or "/dev/" in name for _, name in explicit), explicit
     for resource in stack.resources:
         if resource.type in (ROLE, ROLE_POLICY, "aws:sqs/queue:Queue", "aws:sns/topic:Topic", ALARM):

@@ -176,6 +176,9 @@ IDENTITY_POOL = (
     "role-1", "arn:aws:iam::123456789012:role/role-1", "api-1", "arn:aws:execute-api:us-west-2:123456789012:api-1",
     "integrations/int-1", "int-1", "/aws/lambda/fn-1", "arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/fn-1",
     "key-1", "arn:aws:kms:us-west-2:123456789012:key/key-1", "alias/key-1",
+    "arn:aws:execute-api:us-west-2:123456789012:api-1/prod", "table-1",
+    "arn:aws:dynamodb:us-west-2:123456789012:table/table-1", "alias/aws/dynamodb",
+    "arn:aws:secretsmanager:us-west-2:123456789012:secret:secret-1-AbCdEf",
 )
 IDENTITY_KEYS = ("arn", "id", "name", "bucket", "invokeArn", "executionArn", "qualifiedArn", "url")
 # What a node says about itself on top of its random tree: nothing, or one or two identity values.
@@ -252,7 +255,7 @@ class Generator:
     def arn(self) -> str:
         if self.pool is not IDENTITY_POOL and self.chance(0.5):  # in a stack: often a sibling's ARN
             target = self.pick(self.pool)
-            return target + self.pick(("", "", "/*", "/uploads/*", ":*", "/*/*")) if target.startswith("arn:") else target
+            return target + self.pick(("", "", "/*", "/uploads/*", ":*", "/*/*", "*/*")) if target.startswith("arn:") else target
         resource = self.pick(ARN_RESOURCES) if self.chance(0.7) else self.pick(self.v.values)
         return f"arn:aws:{self.pick(SERVICES)}:{self.pick(REGIONS)}:{self.pick(ACCOUNTS)}:{resource}"
 
@@ -483,6 +486,10 @@ def identity_of(resource_type: str, name: str) -> Dict[str, str]:
         "kms": f"arn:aws:kms:{region}:{account}:key/{physical}",
         "apigatewayv2": f"arn:aws:apigateway:{region}::/apis/{physical}",
         "ssm": f"arn:aws:ssm:{region}:{account}:parameter/{physical}",
+        "apigateway": f"arn:aws:apigateway:{region}::/restapis/{physical}",
+        "dynamodb": f"arn:aws:dynamodb:{region}:{account}:table/{physical}",
+        "secretsmanager": f"arn:aws:secretsmanager:{region}:{account}:secret:{physical}-AbCdEf",
+        "sfn": f"arn:aws:states:{region}:{account}:stateMachine:{physical}",
     }
     identity = {"name": physical, "id": physical, "arn": arns.get(module, f"arn:aws:{module}:{region}:{account}:{physical}")}
     if module == "s3":
@@ -490,8 +497,10 @@ def identity_of(resource_type: str, name: str) -> Dict[str, str]:
     if module == "lambda":
         identity["invokeArn"] = (f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/"
                                  f"{identity['arn']}/invocations")
-    if module == "apigatewayv2":
+    if module in ("apigatewayv2", "apigateway"):
         identity["executionArn"] = f"arn:aws:execute-api:{region}:{account}:{physical}"
+    if module == "secretsmanager":
+        identity["id"] = identity["arn"]  # a secret's ID is its ARN
     return identity
 
 

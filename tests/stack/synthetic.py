@@ -2,7 +2,8 @@
 
 Each "cell" is one serverless slice: an encrypted, blocked, TLS-only bucket that triggers a function
 (role, log and S3 policies, log group, four alarms, dead-letter queue with its alarm, S3 permission)
-behind an HTTP API route (API, integration, route, permission). Even cells look like an update
+behind an HTTP API route (API, integration, route, permission) and a REST API method (API, stage,
+integration, permission scoped through the stage), plus a secret with its rotation. Even cells look like an update
 (known ARNs and names), odd cells like a preview (ARNs unknown, linked by property dependencies).
 Used by the linearity tests and by benchmarks/bench_stack.py.
 """
@@ -20,7 +21,7 @@ ACCOUNT = "123456789012"
 REGION = "us-west-2"
 PROJECT, STACK = "bench", "bench"
 STACK_URN = f"urn:pulumi:{STACK}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{STACK}"
-CELL_SIZE = 23
+CELL_SIZE = 29
 
 
 def _urn(resource_type: str, name: str) -> str:
@@ -122,6 +123,28 @@ def cell(index: int) -> List[ResourceState]:
         "action": "lambda:InvokeFunction", "function": function_name, "principal": "apigateway.amazonaws.com",
         "sourceArn": c.known(f"{execution_arn}/*/*")}, refs={"function": [function], "sourceArn": [api]})
     c.add(t.API_STAGE, "stage", {"apiId": c.known(api_id), "name": "$default", "autoDeploy": True}, refs={"apiId": [api]})
+
+    rest_id = f"rest{i}"
+    rest_execution_arn = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{rest_id}"
+    rest_api = c.add(t.REST_API, "rest-api", {"name": f"rest-api-{i}-1a2b3c4", "id": c.known(rest_id),
+                                              "executionArn": c.known(rest_execution_arn)})
+    on_rest_api = {"restApi": [rest_api]}
+    rest_stage = c.add(t.REST_STAGE, "rest-stage", {"restApi": c.known(rest_id), "stageName": "prod",
+                                                    "executionArn": c.known(f"{rest_execution_arn}/prod")},
+                       refs=on_rest_api)
+    c.add(t.REST_INTEGRATION, "rest-integration", {
+        "restApi": c.known(rest_id), "httpMethod": "GET", "type": "AWS_PROXY", "integrationHttpMethod": "POST",
+        "uri": c.known(f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{function_arn}/invocations")},
+        refs={**on_rest_api, "uri": [function]})
+    c.add(t.PERMISSION, "rest-api-invokes-fn", {
+        "action": "lambda:InvokeFunction", "function": function_name, "principal": "apigateway.amazonaws.com",
+        "sourceArn": c.known(f"{rest_execution_arn}/prod*/*")}, refs={"function": [function], "sourceArn": [rest_stage]})
+    secret_arn = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:db-{i}-AbCdEf"
+    secret = c.add(t.SECRET, "db-secret", {"name": f"db-{i}", "id": c.known(secret_arn), "arn": c.known(secret_arn),
+                                           "kmsKeyId": c.known(key_arn)}, refs={"kmsKeyId": [key]})
+    c.add(t.SECRET_ROTATION, "db-secret-rotation", {
+        "secretId": c.known(secret_arn), "rotationLambdaArn": c.known(function_arn),
+        "rotationRules": {"automaticallyAfterDays": 30.0}}, refs={"secretId": [secret], "rotationLambdaArn": [function]})
     assert len(c.states) == CELL_SIZE
     return c.states
 

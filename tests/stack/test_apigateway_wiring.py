@@ -111,13 +111,104 @@ def _unscoped(state):
 
 def test_permission_for_any_api_is_reported_on_the_permission():
     wildcard = "arn:aws:execute-api:us-west-2:123456789012:*/*/*"
-    assert analyze_stack(route_wiring, api_stack(source_arn=wildcard)) == [_unscoped(f'is "{wildcard}"')]
-    assert analyze_stack(route_wiring, api_stack(source_arn=wildcard, outputs=False)) == [_unscoped(f'is "{wildcard}"')]
+    expected = [_unscoped(f'is "{wildcard}" (any API)')]
+    assert analyze_stack(route_wiring, api_stack(source_arn=wildcard)) == expected
+    assert analyze_stack(route_wiring, api_stack(source_arn=wildcard, outputs=False)) == expected
 
 
-def test_permission_for_another_api_is_reported():
+def test_permission_scoped_to_the_management_arn_is_reported():
+    management = "arn:aws:apigateway:us-west-2::/apis/a1b2c3"
+    assert analyze_stack(route_wiring, api_stack(source_arn=management)) == [
+        _unscoped(f'is "{management}" (not an execution ARN: API Gateway invokes with one)')]
+
+
+def _other_apis_only(permissions='Permission "allow-api"'):
+    return Violation(RULE, "mandatory", (
+        '`integrationUri` points at Function "fn", whose Permissions for `apigateway.amazonaws.com` are scoped to '
+        f'other APIs ({permissions}), so Api "api" may not invoke it: add one with `sourceArn` Api "api"\'s '
+        '`executionArn` + "/*/*".'), urn(API_INTEGRATION, "integration"))
+
+
+def test_a_function_whose_only_permission_is_for_another_api_is_reported_on_the_integration():
+    # the permission is right for the API it names: what is missing is one for this API
     other = "arn:aws:execute-api:us-west-2:123456789012:zzz999/*/*"
-    assert analyze_stack(route_wiring, api_stack(source_arn=other)) == [_unscoped(f'is "{other}"')]
+    assert analyze_stack(route_wiring, api_stack(source_arn=other)) == [_other_apis_only()]
+
+
+# -- issue 12: "scoped to this API" -------------------------------------------------------------------
+
+def test_a_star_right_after_the_api_id_is_scoped_to_that_api():
+    # `api.execution_arn.apply(lambda arn: arn + "*/*")`: API IDs have a fixed length, so only this API
+    slashless = f"{EXECUTION_ARN}*/*"
+    assert analyze_stack(route_wiring, api_stack(source_arn=slashless)) == []
+    assert analyze_stack(route_wiring, api_stack(source_arn=slashless, outputs=False)) == []
+    assert analyze_stack(route_wiring, api_stack(source_arn=f"{EXECUTION_ARN}*")) == []
+
+
+def test_a_longer_id_after_the_api_id_is_another_api():
+    longer = f"{EXECUTION_ARN}x/*/*"
+    assert analyze_stack(route_wiring, api_stack(source_arn=longer)) == [_other_apis_only()]
+
+
+REST_EXECUTION_ARN = "arn:aws:execute-api:us-west-2:123456789012:r3st4p1"
+
+
+def with_rest_permission(stack, *, preview=False, http_permission=True):
+    """The same function behind a REST API too, its permission built from the REST stage's
+    `execution_arn` + "*/*" (as aws-py-apigateway-lambda-serverless does)."""
+    fn = stack[1]
+    rest_api = res("aws:apigateway/restApi:RestApi", "rest-api", {
+        "name": "rest-api-1a2b3c4", **({} if preview else {"id": "r3st4p1", "executionArn": REST_EXECUTION_ARN})})
+    stage = res("aws:apigateway/stage:Stage", "rest-stage", {
+        "restApi": UNKNOWN_STRING if preview else "r3st4p1", "stageName": "example",
+        **({} if preview else {"executionArn": f"{REST_EXECUTION_ARN}/example"})}, refs={"restApi": [rest_api]})
+    permission = res(PERMISSION, "allow-rest-api", {
+        "action": "lambda:invokeFunction", "function": "fn-1a2b3c4", "principal": "apigateway.amazonaws.com",
+        "sourceArn": UNKNOWN_STRING if preview else f"{REST_EXECUTION_ARN}/example*/*"},
+        refs={"function": [fn], "sourceArn": [stage]})
+    kept = [r for r in stack if http_permission or r.type != PERMISSION]
+    return [*kept, rest_api, stage, permission]
+
+
+def test_a_rest_api_permission_is_not_blamed_for_the_http_api():
+    for preview in (False, True):
+        assert analyze_stack(route_wiring, with_rest_permission(api_stack(preview=preview), preview=preview)) == []
+
+
+def test_without_its_own_permission_the_http_api_is_reported_on_the_integration_in_preview_and_update():
+    for preview in (False, True):
+        stack = with_rest_permission(api_stack(preview=preview), preview=preview, http_permission=False)
+        assert analyze_stack(route_wiring, stack) == [_other_apis_only('Permission "allow-rest-api"')]
+
+
+# -- issue 13: one cause, one finding -------------------------------------------------------------------
+
+def three_integrations(source_arn=None, permission=True):
+    """Three routes' integrations that all invoke the same function (seed 004's fallback)."""
+    stack = api_stack(source_arn=source_arn, permission=permission)
+    api, fn = stack[0], stack[1]
+    extra = [res(API_INTEGRATION, name, {"apiId": "a1b2c3", "integrationType": "AWS_PROXY",
+                                         "integrationUri": INVOKE_ARN, "id": f"{name}-id"},
+                 refs={"apiId": [api], "integrationUri": [fn]}) for name in ("integration-2", "integration-3")]
+    return [*stack, *extra]
+
+
+def test_one_unscoped_permission_behind_three_integrations_is_one_finding():
+    stack = three_integrations()
+    permission = next(r for r in stack if r.type == PERMISSION)
+    del permission.props["sourceArn"]
+    permission.property_dependencies.pop("sourceArn")
+    assert analyze_stack(route_wiring, stack) == [Violation(RULE, "mandatory", (
+        '`sourceArn` is not set, not scoped to the execution ARN of Api "api", whose Integrations "integration", '
+        '"integration-2" and "integration-3" invoke Function "fn": set it to `api.execution_arn` + "/*/*".'),
+        urn(PERMISSION, "allow-api"))]
+
+
+def test_one_missing_permission_behind_three_integrations_is_one_finding():
+    assert analyze_stack(route_wiring, three_integrations(permission=False)) == [Violation(RULE, "mandatory", (
+        '`integrationUri` points at Function "fn" (as do Integrations "integration-2" and "integration-3"), which '
+        'has no Permission that lets `apigateway.amazonaws.com` invoke it: add one with `sourceArn` Api "api"\'s '
+        '`executionArn` + "/*/*".'), urn(API_INTEGRATION, "integration"))]
 
 
 def test_preview_with_a_source_of_unknown_origin_is_deferred():

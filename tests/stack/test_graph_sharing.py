@@ -27,7 +27,7 @@ def _builds(servicer, request) -> int:
 
 
 def test_pack_has_several_stack_policies():
-    assert len(STACK_POLICIES) == 10
+    assert len(STACK_POLICIES) == 12
 
 
 def test_graph_is_built_once_per_analyze_stack_when_shared():

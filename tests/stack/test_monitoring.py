@@ -1,6 +1,6 @@
 """aws-lambda-function-alarms and aws-lambda-dead-letter-queue-alarm."""
 
-from policypack.core.types import EVENT_INVOKE_CONFIG, FUNCTION, METRIC_ALARM, QUEUE, TOPIC
+from policypack.core.types import EVENT_INVOKE_CONFIG, EVENT_SOURCE_MAPPING, FUNCTION, METRIC_ALARM, QUEUE, TOPIC
 from policypack.rules.stack.monitoring import dead_letter_queue_alarm, function_alarms
 from tests.stack.builders import function, queue_arn, res, urn
 from tests.support.harness import UNKNOWN_OBJECT, UNKNOWN_STRING, Violation, analyze_stack
@@ -141,6 +141,23 @@ def test_on_failure_destination_queue_is_covered_too():
             'receives the failed events of FunctionEventInvokeConfig "fn-async" but no MetricAlarm watches its '
             "`AWS/SQS` `ApproximateNumberOfMessagesVisible` (`dimensions.QueueName` set to this queue's name): add "
             "one with threshold 0, so failures are noticed."), urn(QUEUE, "failures")),
+    ]
+
+
+def test_a_stream_mappings_on_failure_destination_is_covered_too():
+    # a DynamoDB stream's poller invokes synchronously; the batches it gives up on go to this queue
+    queue = res(QUEUE, "stream-failures", {"name": "stream-failures-1"})
+    fn = function()
+    mapping = res(EVENT_SOURCE_MAPPING, "orders-stream", {
+        "functionName": "fn-1a2b3c4", "startingPosition": "LATEST",
+        "eventSourceArn": "arn:aws:dynamodb:us-west-2:123456789012:table/orders-dev/stream/2026",
+        "destinationConfig": {"onFailure": {"destinationArn": queue_arn("stream-failures-1")}}},
+        refs={"functionName": [fn], "destinationConfig": [queue]})
+    assert analyze_stack(dead_letter_queue_alarm, [queue, fn, mapping]) == [
+        Violation(DLQ_ALARM, "mandatory", (
+            'receives the failed events of EventSourceMapping "orders-stream" but no MetricAlarm watches its '
+            "`AWS/SQS` `ApproximateNumberOfMessagesVisible` (`dimensions.QueueName` set to this queue's name): add "
+            "one with threshold 0, so failures are noticed."), urn(QUEUE, "stream-failures")),
     ]
 
 

@@ -12,7 +12,7 @@ from typing import Dict, FrozenSet, Set, Tuple
 
 import pytest
 
-from policypack.registry import STACK_POLICIES
+from policypack.registry import BY_NAME, STACK_POLICIES
 from tests.stack.conftest import capture_all
 
 STACK_RULES = {p.name for p in STACK_POLICIES}
@@ -26,6 +26,8 @@ RECURSION = "aws-s3-notification-no-recursion"
 ALARMS = "aws-lambda-function-alarms"
 DLQ_ALARM = "aws-lambda-dead-letter-queue-alarm"
 ROUTES = "aws-apigatewayv2-route-wiring"
+REST_WIRING = "aws-apigateway-lambda-wiring"
+ROTATION = "aws-secretsmanager-secret-rotation"
 
 Found = FrozenSet[Tuple[str, str]]  # (policy, logical name of the resource reported)
 BOTH = "both"
@@ -56,6 +58,14 @@ EXPECTED: Dict[Tuple[str, str], Dict[str, Set[Tuple[str, str]]]] = {
     ("http_api", "unscoped-permission"): {BOTH: {(ROUTES, "hello-from-api")}},
     ("http_api", "event-rule-without-dead-letter"): {BOTH: {(ASYNC, "hello")}},
     ("http_api", "topic-without-dead-letter"): {BOTH: {(ASYNC, "hello")}},
+    # issue 12: both APIs' permissions end in "*/*" right after the ID, the REST API's built from its stage;
+    # before, the update reported both as "not scoped" to the HTTP API (and the preview nothing)
+    ("rest_api", "compliant"): {BOTH: set()},
+    ("rest_api", "no-http-permission"): {BOTH: {(ROUTES, "hello-http-integration")}},
+    ("rest_api", "no-rest-permission"): {BOTH: {(REST_WIRING, "hello-rest-integration")}},
+    ("rest_api", "unscoped-rest-permission"): {BOTH: {(REST_WIRING, "hello-from-rest-api")}},
+    ("rest_api", "unrotated-secret"): {BOTH: {(ROTATION, "api-credentials")}},
+    ("rest_api", "scheduled-without-dead-letter"): {BOTH: {(ASYNC, "hello")}},
 }
 CASES = sorted(EXPECTED)
 MODES = ("preview", "update")
@@ -87,7 +97,7 @@ def test_program_reports_exactly_the_expected_violations(results, program, varia
     assert found == expected(program, variant, mode)
     for d in diagnostics:
         assert d.urn in names, "a stack violation points at a resource of the stack"
-        assert d.level == ("advisory" if d.policy == TLS else "mandatory")
+        assert d.level == BY_NAME[d.policy].enforcement_level.value
         assert d.message and "{" not in d.message.split(":")[0]
 
 

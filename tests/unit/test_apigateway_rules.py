@@ -9,6 +9,7 @@ from policypack.core.types import (
     BUCKET_V2,
     FUNCTION_URL,
     HTTP_API,
+    REST_INTEGRATION_RESPONSE,
 )
 from policypack.rules.apigateway import cors_no_wildcard_origin, stage_access_logging
 from tests.support.harness import (
@@ -148,6 +149,71 @@ def test_allowed_origins_never_admits_a_wildcard():
     ]
 
 
+# -- REST API integration responses ------------------------------------------------------------
+
+ALLOW_ORIGIN = "method.response.header.Access-Control-Allow-Origin"
+HEADER_PATH = f'`responseParameters["{ALLOW_ORIGIN}"]`'
+
+
+def integration_response(value, **more):
+    return {"restApi": "a1b2c3", "resourceId": "r1", "httpMethod": "OPTIONS", "statusCode": "200",
+            "responseParameters": {ALLOW_ORIGIN: value, **more}}
+
+
+def test_rest_integration_response_with_a_named_origin_passes():
+    assert analyze(cors_no_wildcard_origin, REST_INTEGRATION_RESPONSE, integration_response(f"'{APP}'")) == []
+
+
+def test_rest_integration_response_allowing_any_origin_is_reported():
+    assert analyze(cors_no_wildcard_origin, REST_INTEGRATION_RESPONSE, integration_response("'*'")) == [
+        cors_violation(f'{HEADER_PATH} allows any origin ("*"): set it to the quoted https:// origin of the web '
+                       "app that calls it (e.g. \"'https://app.example.com'\").")
+    ]
+
+
+def test_rest_integration_response_header_names_are_matched_without_case():
+    props = {"responseParameters": {"method.response.header.access-control-allow-origin": "'http://app.example.com'"}}
+    assert analyze(cors_no_wildcard_origin, REST_INTEGRATION_RESPONSE, props) == [
+        cors_violation('`responseParameters["method.response.header.access-control-allow-origin"]` holds '
+                       f'"http://app.example.com", which is not an https:// origin: {USE_HTTPS}')
+    ]
+
+
+def test_rest_integration_response_mirroring_the_request_origin_is_reported():
+    props = integration_response("method.request.header.Origin")
+    assert analyze(cors_no_wildcard_origin, REST_INTEGRATION_RESPONSE, props) == [
+        cors_violation(f'{HEADER_PATH} is "method.request.header.Origin", which repeats the caller\'s own Origin '
+                       "header and so allows any origin: return a fixed, quoted https:// origin "
+                       "(e.g. \"'https://app.example.com'\").")
+    ]
+
+
+def test_rest_integration_response_other_headers_and_mappings_are_not_applicable():
+    props = integration_response("integration.response.header.Origin",
+                                 **{"method.response.header.Access-Control-Allow-Headers": "'*'"})
+    assert analyze(cors_no_wildcard_origin, REST_INTEGRATION_RESPONSE, props) == []
+    assert analyze(cors_no_wildcard_origin, REST_INTEGRATION_RESPONSE, {"statusCode": "200"}) == []
+
+
+def test_rest_integration_response_unknown_in_preview_is_deferred():
+    for props in ({"responseParameters": UNKNOWN_OBJECT}, integration_response(UNKNOWN_STRING)):
+        assert analyze(cors_no_wildcard_origin, REST_INTEGRATION_RESPONSE, props) == []
+
+
+def test_rest_integration_response_honours_allowed_origins():
+    config = {CORS: {"allowedOrigins": [APP]}}
+    props = integration_response("'https://evil.example.net'")
+    assert analyze(cors_no_wildcard_origin, REST_INTEGRATION_RESPONSE, props, config=config) == [
+        cors_violation(f'{HEADER_PATH} holds "https://evil.example.net", which is not in the `allowedOrigins` '
+                       "option: remove it, or add it to `allowedOrigins` if it is a trusted web app.")
+    ]
+
+
+def test_method_responses_only_declare_headers_and_are_not_applicable():
+    props = {"responseParameters": {ALLOW_ORIGIN: True}}
+    assert analyze(cors_no_wildcard_origin, "aws:apigateway/methodResponse:MethodResponse", props) == []
+
+
 def test_malformed_cors_does_not_raise():
     # the raw check, so that an exception would fail the test instead of being logged by the policy
     for resource_type, props in [
@@ -155,6 +221,9 @@ def test_malformed_cors_does_not_raise():
         (HTTP_API, {"corsConfiguration": ["*"]}),
         (BUCKET_CORS, {"corsRules": [None, "x", {"allowedOrigins": [None, 3]}]}),
         (BUCKET, {"corsRules": {"allowedOrigins": ["*"]}}),
+        (REST_INTEGRATION_RESPONSE, {"responseParameters": {ALLOW_ORIGIN: 5}}),
+        (REST_INTEGRATION_RESPONSE, {"responseParameters": {ALLOW_ORIGIN: "'"}}),
+        (REST_INTEGRATION_RESPONSE, {"responseParameters": ["'*'"]}),
     ]:
         resource = Resource(resource_type, "r", "urn", props)
         assert list(cors_no_wildcard_origin.check(resource, {"allowedOrigins": "https://a.example"})) == []

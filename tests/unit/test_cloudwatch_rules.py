@@ -1,5 +1,5 @@
 from policypack.core.types import LOG_GROUP, METRIC_ALARM
-from policypack.rules.cloudwatch import alarm_actions, log_group_retention
+from policypack.rules.cloudwatch import alarm_actions, log_group_encrypted, log_group_retention
 from tests.support.harness import UNKNOWN_ARRAY, UNKNOWN_BOOL, UNKNOWN_NUMBER, UNKNOWN_STRING, Violation, analyze
 
 ALARM = "aws-cloudwatch-alarm-actions"
@@ -147,3 +147,31 @@ def test_unknown_retention_in_preview_is_deferred():
 
 def test_other_types_are_not_applicable_to_the_retention_rule():
     assert analyze(log_group_retention, METRIC_ALARM, alarm()) == []
+
+
+# -- aws-cloudwatch-log-group-encrypted -------------------------------------------------------------
+
+ENCRYPTED = "aws-cloudwatch-log-group-encrypted"
+KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+OWNED = ("so the logs (which often carry request data and identifiers) are encrypted only with a key CloudWatch "
+         "Logs owns, and no key policy of yours limits who can read them: set it to the ARN of a customer-managed "
+         "KMS key that CloudWatch Logs may use.")
+
+
+def test_log_group_under_a_customer_managed_key_passes():
+    assert analyze(log_group_encrypted, LOG_GROUP, {"name": "/aws/lambda/fn", "kmsKeyId": KEY_ARN}) == []
+
+
+def test_log_group_without_a_key_is_reported():
+    assert analyze(log_group_encrypted, LOG_GROUP, {"name": "/aws/lambda/fn", "retentionInDays": 30}) == [
+        Violation(ENCRYPTED, "advisory", f"`kmsKeyId` is not set, {OWNED}")]
+    assert analyze(log_group_encrypted, LOG_GROUP, {"kmsKeyId": ""}) == [
+        Violation(ENCRYPTED, "advisory", f"`kmsKeyId` is empty, {OWNED}")]
+
+
+def test_unknown_key_in_preview_is_deferred():
+    assert analyze(log_group_encrypted, LOG_GROUP, {"kmsKeyId": UNKNOWN_STRING}) == []
+
+
+def test_log_group_encryption_is_not_applicable_to_alarms():
+    assert analyze(log_group_encrypted, METRIC_ALARM, alarm()) == []

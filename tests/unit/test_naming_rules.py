@@ -6,7 +6,11 @@ from policypack.core.rule import Resource
 from policypack.core.types import (
     BUCKET,
     BUCKET_V2,
+    DYNAMODB_TABLE,
     FUNCTION,
+    REST_API,
+    SECRET,
+    STATE_MACHINE,
     IAM_POLICY,
     KMS_KEY,
     LOG_GROUP,
@@ -107,12 +111,12 @@ def test_unknown_bucket_name_in_preview_is_deferred():
 # -- account-scoped names ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("resource_type", [ROLE, IAM_POLICY, QUEUE, TOPIC, LOG_GROUP])
+@pytest.mark.parametrize("resource_type", [ROLE, IAM_POLICY, QUEUE, TOPIC, LOG_GROUP, SECRET, STATE_MACHINE])
 def test_static_account_scoped_name_is_reported(resource_type):
     assert check(resource_type, {"name": "image-processor"}) == [violation(scoped_message("image-processor"))]
 
 
-@pytest.mark.parametrize("resource_type", [FUNCTION, SSM_PARAMETER])
+@pytest.mark.parametrize("resource_type", [FUNCTION, SSM_PARAMETER, DYNAMODB_TABLE])
 def test_static_name_of_a_type_without_name_prefix_is_reported(resource_type):
     assert check(resource_type, {"name": "image-processor"}) == [
         violation(scoped_message("image-processor", prefix=False))
@@ -134,6 +138,9 @@ def test_known_stack_name_is_named_in_the_message(dev_stack):
         (SSM_PARAMETER, "/image-app/dev/db-password"),
         (LOG_GROUP, "/aws/lambda/image-processor-dev"),
         (LOG_GROUP, "/image-app/dev/access"),
+        (DYNAMODB_TABLE, "orders-dev"),
+        (SECRET, "/orders/dev/db-credentials"),
+        (STATE_MACHINE, "OrdersWorkflowDev"),
     ],
 )
 def test_names_carrying_the_stack_name_pass(dev_stack, resource_type, name):
@@ -199,12 +206,13 @@ def test_stack_named_like_a_path_segment_does_not_excuse_a_lambda_log_group(monk
     ]
 
 
-@pytest.mark.parametrize("resource_type", [ROLE, IAM_POLICY, FUNCTION, QUEUE, TOPIC, SSM_PARAMETER, LOG_GROUP])
+@pytest.mark.parametrize("resource_type", [ROLE, IAM_POLICY, FUNCTION, QUEUE, TOPIC, SSM_PARAMETER, LOG_GROUP,
+                                           DYNAMODB_TABLE, SECRET, STATE_MACHINE])
 def test_autonamed_resources_under_mocks_pass(resource_type):
     assert check(resource_type, {"tags": {"app": "images"}}) == []
 
 
-@pytest.mark.parametrize("resource_type", [ROLE, IAM_POLICY, QUEUE, TOPIC, LOG_GROUP])
+@pytest.mark.parametrize("resource_type", [ROLE, IAM_POLICY, QUEUE, TOPIC, LOG_GROUP, SECRET, STATE_MACHINE])
 def test_name_prefix_passes(resource_type):
     assert check(resource_type, {"namePrefix": "image-processor-"}) == []
 
@@ -216,6 +224,11 @@ def test_unknown_names_in_preview_are_deferred():
 
 def test_other_types_are_not_applicable():
     assert check(KMS_KEY, {"description": "static"}) == []
+
+
+def test_api_names_are_not_unique_in_aws_so_cannot_collide():
+    # CreateRestApi with a name in use creates a second API with its own ID
+    assert check(REST_API, {"name": "orders-api"}) == []
 
 
 def test_malformed_names_do_not_raise():

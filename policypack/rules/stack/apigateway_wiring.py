@@ -1,19 +1,20 @@
-"""Stack rule about API Gateway v2 wiring: route -> integration -> function -> permission."""
+"""Stack rules about API Gateway wiring: HTTP API route -> integration -> function -> permission (v2),
+and REST API integration -> function -> permission (v1). Which API a permission is for is one
+notion for both (`api_permissions`)."""
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 from ...core.arn import parse_arn
 from ...core.graph import Node, StackGraph
 from ...core.props import UNKNOWN, show
 from ...core.rule import HIGH, MANDATORY, Config, StackViolation, stack_rule
-from ...core.types import API_INTEGRATION, API_ROUTE, FUNCTION, HTTP_API, PERMISSION
-from .indexes import function_permissions, invokes
+from ...core.types import API_INTEGRATION, API_ROUTE, FUNCTION, HTTP_API, PERMISSION, REST_API, REST_INTEGRATION
+from .api_permissions import permission_violations
 from .links import Link, by_value, label, link
 
 TARGET_PREFIX = "integrations/"
-APIGATEWAY = "apigateway.amazonaws.com"
 
 
 @stack_rule(
@@ -36,10 +37,7 @@ APIGATEWAY = "apigateway.amazonaws.com"
 def route_wiring(graph: StackGraph, config: Config) -> Iterator[StackViolation]:
     for route in graph.of_type(API_ROUTE):
         yield from _route_violations(graph, route)
-    permissions = function_permissions(graph)
-    floating = any(invokes(p, APIGATEWAY) for p in permissions.floating)
-    for integration in graph.of_type(API_INTEGRATION):
-        yield from _integration_violations(graph, integration, permissions, floating)
+    yield from _integration_violations(graph)
 
 
 # -- routes ----------------------------------------------------------------------------------------
@@ -107,71 +105,69 @@ def _is_lambda_uri(uri: object) -> bool:
     return arn is not None and arn.service == "lambda"
 
 
-def _integration_violations(graph: StackGraph, integration: Node, permissions, floating: bool) -> Iterator[StackViolation]:
-    if integration.get("integrationType") != "AWS_PROXY":
-        return
-    uri = integration.get("integrationUri")
-    functions = link(graph, integration, "integrationUri", FUNCTION)
-    if not functions.candidates:
-        if _is_lambda_uri(uri):
+def _http_proxies(graph: StackGraph) -> Iterator[Tuple[Node, Optional[Node], Sequence[Node]]]:
+    """(integration, function, APIs) for each Lambda proxy integration of an HTTP API whose function
+    and API are settled; function None: the URI names a function outside the stack."""
+    for integration in graph.of_type(API_INTEGRATION):
+        if integration.get("integrationType") != "AWS_PROXY":
+            continue
+        functions = link(graph, integration, "integrationUri", FUNCTION)
+        if not functions.candidates:
+            if _is_lambda_uri(integration.get("integrationUri")):
+                yield integration, None, ()
+            continue
+        apis = link(graph, integration, "apiId", HTTP_API)
+        if apis.settled and apis.nodes:
+            for function in functions.nodes:
+                yield integration, function, apis.nodes
+
+
+def _integration_violations(graph: StackGraph) -> Iterator[StackViolation]:
+    proxies = []
+    for integration, function, apis in _http_proxies(graph):
+        if function is None:
+            uri = integration.get("integrationUri")
             yield StackViolation(integration.urn, (
                 f"`integrationUri` {show(uri, 200)} is not a Function of this stack: point it at one "
                 "(`fn.invoke_arn`), so its permission and wiring can be checked and kept."))
-        return
-    apis = link(graph, integration, "apiId", HTTP_API)
-    if floating or not apis.settled or not apis.nodes:
-        return
-    for function in functions.nodes:
-        yield from _permission_violations(graph, integration, function, apis.nodes, permissions)
+        else:
+            proxies.append((integration, function, apis))
+    yield from permission_violations(graph, proxies, "integrationUri")
 
 
-def _permission_violations(graph: StackGraph, integration: Node, function: Node, apis, permissions) -> Iterator[StackViolation]:
-    candidates = [p for p in permissions.of(function) if invokes(p, APIGATEWAY)]
-    if not candidates:
-        yield StackViolation(integration.urn, (
-            f"`integrationUri` points at {label(function)}, which has no Permission that lets "
-            f"`{APIGATEWAY}` invoke it: add one with `sourceArn` {label(apis[0])}'s `executionArn` + \"/*/*\"."))
-        return
-    if any(_scoped_to_api(graph, p, apis) is not False for p in candidates):
-        return
-    for permission in candidates:
-        source = permission.get("sourceArn")
-        state = "is not set" if source in (None, "") else f"is {show(source)}"
-        yield StackViolation(permission.urn, (
-            f"`sourceArn` {state}, not scoped to the execution ARN of {label(apis[0])}, whose "
-            f"{label(integration)} invokes {label(function)}: set it to `api.execution_arn` + \"/*/*\"."))
+# -- aws-apigateway-lambda-wiring (REST APIs) -------------------------------------------------------
+
+LAMBDA_INTEGRATION_TYPES = ("AWS_PROXY", "AWS")
 
 
-def _scoped_to_api(graph: StackGraph, permission: Node, apis) -> Optional[bool]:
-    """Is `sourceArn` the API's execution ARN (or under it)? None: cannot tell yet."""
-    source = permission.get("sourceArn")
-    if source is None or source == "" or not (source is UNKNOWN or isinstance(source, str)):
-        return False
-    deps = graph.referenced_by_property(permission, "sourceArn", HTTP_API)
-    if source is UNKNOWN:
-        return True if any(a in deps for a in apis) else None
-    for api in apis:
-        execution = api.get("executionArn")
-        if isinstance(execution, str) and execution:
-            if source == execution or source.startswith(execution + "/"):
-                return True
+@stack_rule(
+    name="aws-apigateway-lambda-wiring",
+    description="Each REST API integration that proxies to a Lambda function of the stack may invoke it, "
+                "through a permission scoped to that REST API.",
+    resource_types=[REST_INTEGRATION, REST_API, FUNCTION, PERMISSION],
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    remediation_steps=(
+        "For each `aws.apigateway.Integration` of `type` \"AWS_PROXY\" (or \"AWS\") whose `uri` is a function's "
+        "`invoke_arn`, add `aws.lambda_.Permission(action=\"lambda:InvokeFunction\", function=fn.name, "
+        "principal=\"apigateway.amazonaws.com\", source_arn=rest_api.execution_arn.apply(lambda arn: "
+        "f\"{arn}/*/*\"))` (or narrower: `/<stage>/<method>/<path>`); build it from the RestApi (or its "
+        "Stage's `execution_arn`), not from a string."
+    ),
+    url="https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html",
+    tags=["apigateway", "lambda", "stack"],
+)
+def rest_lambda_wiring(graph: StackGraph, config: Config) -> Iterator[StackViolation]:
+    proxies = []
+    for integration in graph.of_type(REST_INTEGRATION):
+        kind = integration.get("type")
+        if not (isinstance(kind, str) and kind.upper() in LAMBDA_INTEGRATION_TYPES):
             continue
-        api_id = api.get("id")
-        if _api_id_part(source) is not None and isinstance(api_id, str) and api_id:
-            if _api_id_part(source) == api_id:
-                return True
-            continue
-        if api in deps and not (_api_id_part(source) or "*").startswith("*"):
-            return True  # computed from this API's outputs, which this stack does not hold
-    return False
+        functions = link(graph, integration, "uri", FUNCTION)
+        apis = link(graph, integration, "restApi", REST_API)
+        if apis.settled and apis.nodes:
+            proxies.extend((integration, function, apis.nodes) for function in functions.nodes)
+    yield from permission_violations(graph, proxies, "uri")
 
 
-def _api_id_part(source: str) -> Optional[str]:
-    """`arn:aws:execute-api:r:a:<api id>/<stage>/<method>/<path>` -> the API id part."""
-    arn = parse_arn(source)
-    if arn is None or arn.service != "execute-api":
-        return None
-    return arn.resource.split("/", 1)[0]
-
-
-POLICIES = [route_wiring]
+POLICIES = [route_wiring, rest_lambda_wiring]

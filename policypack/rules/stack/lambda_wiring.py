@@ -9,7 +9,19 @@ from typing import Dict, Iterator, List, Optional
 from ...core.graph import Node, StackGraph
 from ...core.props import UNKNOWN, as_int, show
 from ...core.rule import HIGH, MANDATORY, MEDIUM, Config, StackViolation, stack_rule
-from ...core.types import BUCKET_NOTIFICATION, EVENT_TARGET, FUNCTION, LOG_GROUP, ROLE, TOPIC_SUBSCRIPTION
+from ...core.types import (
+    BUCKET_NOTIFICATION,
+    EVENT_TARGET,
+    FUNCTION,
+    IOT_TOPIC_RULE,
+    LOG_GROUP,
+    LOG_SUBSCRIPTION_FILTER,
+    METRIC_ALARM,
+    ROLE,
+    SCHEDULE,
+    SES_RECEIPT_RULE,
+    TOPIC_SUBSCRIPTION,
+)
 from .access import NO, access_index, find_grant
 from .indexes import event_invoke_configs, has_failure_destination
 from .links import label, link, link_each, names, shared
@@ -18,23 +30,53 @@ from .patterns import STAR, arn_pattern_reaches, literal
 # -- aws-lambda-async-failure-destination ----------------------------------------------------------
 
 
+# Where each service that invokes Lambda asynchronously names the function: (type, list property or
+# "" for a single reference, the reference's path in each entry or in the resource). From the Lambda
+# Developer Guide's list of asynchronous invokers: S3, SNS, EventBridge (rules and Scheduler),
+# CloudWatch Logs subscriptions, CloudWatch alarm actions, SES receipt rules and IoT rules.
+# Not asynchronous, so not here: API Gateway, function URLs, Step Functions tasks (`lambda:invoke`
+# waits for the result), Secrets Manager rotation, and event source mappings (SQS, Kinesis, DynamoDB
+# streams: the poller invokes synchronously, and failures go to the mapping's own destination).
+ASYNC_SOURCES = (
+    (BUCKET_NOTIFICATION, "lambdaFunctions", "lambdaFunctionArn"),
+    (TOPIC_SUBSCRIPTION, "", "endpoint"),
+    (EVENT_TARGET, "", "arn"),
+    (SCHEDULE, "", "target.arn"),
+    (LOG_SUBSCRIPTION_FILTER, "", "destinationArn"),
+    (METRIC_ALARM, "alarmActions", None),
+    (METRIC_ALARM, "okActions", None),
+    (METRIC_ALARM, "insufficientDataActions", None),
+    (SES_RECEIPT_RULE, "lambdaActions", "functionArn"),
+    (IOT_TOPIC_RULE, "lambdas", "functionArn"),
+)
+ASYNC_SOURCE_TYPES = tuple(dict.fromkeys(t for t, _, _ in ASYNC_SOURCES))
+
+
+def _invokes_asynchronously(source: Node, list_prop: str, index: int) -> bool:
+    """The source's own settings can make it synchronous: an SNS subscription of another protocol,
+    an SES action with `invocationType` "RequestResponse"."""
+    if source.type == TOPIC_SUBSCRIPTION:
+        return source.get("protocol") == "lambda"
+    if source.type == SES_RECEIPT_RULE and index >= 0:
+        return source.get(f"{list_prop}.{index}.invocationType") != "RequestResponse"
+    return True
+
+
 def async_invokers(graph: StackGraph) -> Dict[str, List[Node]]:
-    """Function URN -> the resources that invoke it asynchronously (S3, SNS, EventBridge)."""
+    """Function URN -> the resources that invoke it asynchronously (see ASYNC_SOURCES)."""
 
     def build(g: StackGraph) -> Dict[str, List[Node]]:
         out: Dict[str, Dict[str, Node]] = defaultdict(dict)  # function URN -> {source URN: source}
-        for notification in g.of_type(BUCKET_NOTIFICATION):
-            for _, found in link_each(g, notification, "lambdaFunctions", "lambdaFunctionArn", FUNCTION):
-                # every function a notification's `lambdaFunctions` depends on is one of its targets
-                for function in found.candidates:
-                    out[function.urn][notification.urn] = notification
-        for subscription in g.of_type(TOPIC_SUBSCRIPTION):
-            if subscription.get("protocol") == "lambda":
-                for function in link(g, subscription, "endpoint", FUNCTION).candidates:
-                    out[function.urn][subscription.urn] = subscription
-        for target in g.of_type(EVENT_TARGET):
-            for function in link(g, target, "arn", FUNCTION).candidates:
-                out[function.urn][target.urn] = target
+        for source_type, list_prop, path in ASYNC_SOURCES:
+            for source in g.of_type(source_type):
+                found = (link_each(g, source, list_prop, path, FUNCTION) if list_prop
+                         else [(-1, link(g, source, path, FUNCTION))])
+                for index, reference in found:
+                    if not _invokes_asynchronously(source, list_prop, index):
+                        continue
+                    # every function a list property depends on is one of its targets
+                    for function in reference.candidates:
+                        out[function.urn][source.urn] = source
         return {urn: list(sources.values()) for urn, sources in out.items()}
 
     return shared(graph, "async-invokers", build)
@@ -48,7 +90,7 @@ def has_dead_letter_target(function: Node) -> bool:
 @stack_rule(
     name="aws-lambda-async-failure-destination",
     description="Functions invoked asynchronously keep the events they fail to process.",
-    resource_types=[FUNCTION, BUCKET_NOTIFICATION, TOPIC_SUBSCRIPTION, EVENT_TARGET],
+    resource_types=[FUNCTION, *ASYNC_SOURCE_TYPES],
     enforcement_level=MANDATORY,
     severity=HIGH,
     remediation_steps=(
@@ -63,7 +105,8 @@ def has_dead_letter_target(function: Node) -> bool:
             "type": "boolean",
             "default": False,
             "description": "Require a dead-letter target or on-failure destination on every function, "
-                           "not only on those the stack wires to S3, SNS or EventBridge.",
+                           "not only on those the stack wires to a service that invokes asynchronously "
+                           "(S3, SNS, EventBridge, CloudWatch Logs and alarms, SES, IoT).",
         }
     },
     tags=["lambda", "reliability", "stack"],

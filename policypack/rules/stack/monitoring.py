@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterator, List, Set
 from ...core.graph import Node, StackGraph
 from ...core.props import UNKNOWN, as_list
 from ...core.rule import HIGH, MANDATORY, MEDIUM, Config, StackViolation, stack_rule
-from ...core.types import EVENT_INVOKE_CONFIG, FUNCTION, METRIC_ALARM, QUEUE
+from ...core.types import EVENT_INVOKE_CONFIG, EVENT_SOURCE_MAPPING, FUNCTION, METRIC_ALARM, QUEUE
 from .links import link, names, shared
 
 ANY_METRIC = "*"  # an alarm whose metric name is not known yet may watch any metric
@@ -131,13 +131,17 @@ def failure_queues(graph: StackGraph) -> Dict[str, List[Node]]:
     for config in graph.of_type(EVENT_INVOKE_CONFIG):
         for queue in link(graph, config, "destinationConfig.onFailure.destination", QUEUE).nodes:
             out[queue.urn].append(config)
+    # a stream's event source mapping sends the batches its function failed on to its own destination
+    for mapping in graph.of_type(EVENT_SOURCE_MAPPING):
+        for queue in link(graph, mapping, "destinationConfig.onFailure.destinationArn", QUEUE).nodes:
+            out[queue.urn].append(mapping)
     return out
 
 
 @stack_rule(
     name="aws-lambda-dead-letter-queue-alarm",
     description="Every SQS queue that receives a function's failed events has an alarm on its depth.",
-    resource_types=[QUEUE, FUNCTION, EVENT_INVOKE_CONFIG, METRIC_ALARM],
+    resource_types=[QUEUE, FUNCTION, EVENT_INVOKE_CONFIG, EVENT_SOURCE_MAPPING, METRIC_ALARM],
     enforcement_level=MANDATORY,
     severity=HIGH,
     remediation_steps=(

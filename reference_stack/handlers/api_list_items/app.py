@@ -1,8 +1,9 @@
-"""GET /items: the processed images, for callers that hold the read token.
+"""GET /items: the items and whether each image is processed yet, for callers that hold the read token.
 
-The token is the SSM SecureString named by API_TOKEN_PARAMETER, read and decrypted at run time
-(ssm_parameters). A wrong or missing token is a 401; an SSM or S3 failure raises (a 500 for the
-caller, the Errors alarm for the operators).
+Items come from ITEMS_TABLE, a page at a time (`limit`, and `next` from the previous page). The
+token is the SSM SecureString named by API_TOKEN_PARAMETER, read and decrypted at run time
+(ssm_parameters). A wrong or missing token is a 401; an SSM or DynamoDB failure raises (a 500 for
+the caller, the Errors alarm for the operators).
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ import ssm_parameters
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
+FIELDS = ("id", "filename", "status", "key", "processedKey", "createdAt", "processedAt")
 
 _clients: Dict[str, Any] = {}
 
 
-def s3_client() -> Any:
-    if "s3" not in _clients:
-        _clients["s3"] = boto3.client("s3")
-    return _clients["s3"]
+def dynamodb_client() -> Any:
+    if "dynamodb" not in _clients:
+        _clients["dynamodb"] = boto3.client("dynamodb")
+    return _clients["dynamodb"]
 
 
 def handler(event: Dict[str, Any], context: Any = None) -> Dict[str, Any]:
@@ -37,13 +39,10 @@ def handler(event: Dict[str, Any], context: Any = None) -> Dict[str, Any]:
     except ValueError:
         return http_helpers.response(400, {"message": "limit must be a number"})
 
-    prefix = os.environ["IMAGES_PREFIX"]
-    request = {"Bucket": os.environ["IMAGES_BUCKET"], "Prefix": prefix, "MaxKeys": limit}
+    request: Dict[str, Any] = {"TableName": os.environ["ITEMS_TABLE"], "Limit": limit}
     if query.get("next"):
-        request["ContinuationToken"] = query["next"]
-    listing = s3_client().list_objects_v2(**request)
-    items = [
-        {"key": item["Key"][len(prefix):], "size": item["Size"], "lastModified": item["LastModified"].isoformat()}
-        for item in listing.get("Contents", [])
-    ]
-    return http_helpers.response(200, {"items": items, "next": listing.get("NextContinuationToken")})
+        request["ExclusiveStartKey"] = {"id": {"S": query["next"]}}
+    page = dynamodb_client().scan(**request)
+    items = [{name: item[name]["S"] for name in FIELDS if name in item} for item in page.get("Items", [])]
+    last = page.get("LastEvaluatedKey")
+    return http_helpers.response(200, {"items": items, "next": last["id"]["S"] if last else None})

@@ -2,7 +2,8 @@
 
 Invoked by S3 for objects created under SOURCE_PREFIX with an image suffix. Writes the copy to
 DESTINATION_BUCKET under DESTINATION_PREFIX with `Cache-Control` and `Content-Type`, so browsers
-and CDNs cache it correctly. Every failure raises: Lambda retries the asynchronous event, then
+and CDNs cache it correctly, then marks the upload's item (ITEMS_TABLE, `id` = the key's name
+without suffix, as POST /items made it) processed; an upload no item was made for is only processed. Every failure raises: Lambda retries the asynchronous event, then
 sends it to the dead-letter queue, and the Errors alarm fires - nothing fails silently.
 
 Pillow comes from the image-library layer.
@@ -18,6 +19,7 @@ import urllib.parse
 from typing import Any, Dict, Tuple
 
 import boto3
+from botocore.exceptions import ClientError
 from PIL import Image, ImageOps
 
 # suffix -> (Pillow format, Content-Type)
@@ -37,11 +39,15 @@ METRICS_NAMESPACE = "ServerlessReference/ImagePipeline"
 _clients: Dict[str, Any] = {}
 
 
+def client(service: str) -> Any:
+    """One client per service and execution environment, created on first use."""
+    if service not in _clients:
+        _clients[service] = boto3.client(service)
+    return _clients[service]
+
+
 def s3_client() -> Any:
-    """One client per execution environment, created on first use."""
-    if "s3" not in _clients:
-        _clients["s3"] = boto3.client("s3")
-    return _clients["s3"]
+    return client("s3")
 
 
 class UnsupportedUpload(ValueError):
@@ -76,7 +82,31 @@ def process_record(record: Dict[str, Any]) -> Dict[str, Any]:
         ContentType=content_type,
         CacheControl=os.environ["CACHE_CONTROL"],
     )
-    return {"source": key, "destination": destination_key, "bytes": len(output)}
+    item = mark_processed(item_id_of(key[len(source_prefix):]), destination_key)
+    return {"source": key, "destination": destination_key, "bytes": len(output), "item": item}
+
+
+def item_id_of(name: str) -> str:
+    return os.path.splitext(name)[0]
+
+
+def mark_processed(item_id: str, destination_key: str) -> Any:
+    """Set the item's status; None when no item has this id (an upload not made through the API)."""
+    try:
+        client("dynamodb").update_item(
+            TableName=os.environ["ITEMS_TABLE"],
+            Key={"id": {"S": item_id}},
+            UpdateExpression="SET #status = :processed, processedKey = :key, processedAt = :at",
+            ConditionExpression="attribute_exists(id)",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":processed": {"S": "processed"}, ":key": {"S": destination_key},
+                                       ":at": {"S": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}},
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return None
+        raise
+    return item_id
 
 
 def format_of(key: str) -> Tuple[str, str]:
