@@ -5,7 +5,23 @@ from __future__ import annotations
 from typing import Dict, List
 
 from .core.rule import PackPolicy
-from .rules import apigateway, cloudwatch, iam, kms, lambda_, messaging, naming, outputs, region, s3, ssm
+from .rules import (
+    api_routes,
+    apigateway,
+    cloudwatch,
+    iam,
+    kms,
+    lambda_,
+    lambda_access,
+    messaging,
+    naming,
+    outputs,
+    region,
+    resource_policies,
+    role_trust,
+    s3,
+    ssm,
+)
 from .rules.stack import apigateway_wiring, lambda_wiring, monitoring, s3_wiring
 
 RESOURCE_POLICIES: List[PackPolicy] = [
@@ -20,6 +36,11 @@ RESOURCE_POLICIES: List[PackPolicy] = [
     *apigateway.POLICIES,
     *naming.POLICIES,
     *region.POLICIES,
+    # public exposure (catalog v2)
+    *lambda_access.POLICIES,
+    *resource_policies.POLICIES,
+    *role_trust.POLICIES,
+    *api_routes.POLICIES,
 ]
 
 STACK_POLICIES: List[PackPolicy] = [
