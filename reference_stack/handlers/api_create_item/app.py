@@ -1,8 +1,8 @@
 """POST /items: a presigned URL to upload one image, for callers that hold the write token.
 
 Body: {"filename": "cat.jpg"}. The upload goes to UPLOAD_BUCKET under UPLOAD_PREFIX with a fresh
-key, which the image pipeline then processes. The token is the SSM SecureString named by
-API_TOKEN_PARAMETER, read and decrypted at run time (ssm_parameters).
+key, which the image pipeline then processes. Only requests with the write token get here: the
+API's authorizer (api_authorizer) checks it before API Gateway invokes this function.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import boto3
 from botocore.config import Config
 
 import http_helpers
-import ssm_parameters
 
 CONTENT_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 URL_LIFETIME_SECONDS = 300
@@ -30,9 +29,6 @@ def s3_client() -> Any:
 
 
 def handler(event: Dict[str, Any], context: Any = None) -> Dict[str, Any]:
-    token = ssm_parameters.get_parameter(os.environ["API_TOKEN_PARAMETER"])
-    if not http_helpers.authorized(event, token):
-        return http_helpers.response(401, {"message": "a valid bearer token is required"})
     try:
         body = http_helpers.json_body(event) or {}
     except ValueError:
