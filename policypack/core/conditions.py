@@ -35,6 +35,7 @@ ID_VALUE = "id"  # an account, organization, VPC or endpoint ID: specific unless
 CIDR_VALUE = "cidr"  # aws:SourceIp: specific unless a /0 range
 TEXT_VALUE = "text"  # any other value: specific unless only wildcards
 SUBJECT_VALUE = "subject"  # a web-identity token's subject: also broad when it names no repository owner
+GITHUB_SUBJECT_VALUE = "github-subject"  # a GitHub Actions subject: broad unless it names a repository or owner
 
 # Keys that limit a grant to known callers. The list follows AWS's own definition of a non-public
 # policy (S3 "The meaning of public", which IAM Access Analyzer also applies): a fixed source ARN,
@@ -158,13 +159,16 @@ def matches_every_caller(value: Any, value_kind: str, wildcards: bool = True) ->
     CIDR can: `*` is then the literal string `*`, which no real caller has."""
     if value_kind == CIDR_VALUE:
         return isinstance(value, str) and value.strip().endswith("/0")
+    if value_kind == GITHUB_SUBJECT_VALUE and isinstance(value, str):
+        # even matched literally, a subject without its repository is every repository's subject
+        return not _names_a_github_repository(value.strip(), wildcards)
     if not wildcards or not isinstance(value, str):
         return False
     text = value.strip()
     if value_kind == ARN_VALUE and parse_arn(text) is not None:
         return arn_pattern_matches_everything(text)
     if value_kind == SUBJECT_VALUE:
-        return only_wildcards(text) or _any_owner(text)
+        return only_wildcards(text) or text[:1] in ("*", "?") or _any_owner(text)
     if value_kind == ID_VALUE:
         for prefix in ID_PREFIXES:
             if text.lower().startswith(prefix) and len(text) > len(prefix):
@@ -185,6 +189,23 @@ def _any_owner(subject: str) -> bool:
         if lowered.startswith(prefix):
             owner = subject[len(prefix):].split("/", 1)[0].split(":", 1)[0]
             return not owner or bool(set(owner) & set("*?"))
+    return False
+
+
+# The claims of a GitHub Actions subject that tie it to a repository or its owner. A subject made
+# only of other claims (`environment:prod`, `ref:refs/heads/main`, `job_workflow_ref:...` - a reusable
+# workflow any repository can call) is shared by every repository on GitHub.
+GITHUB_REPOSITORY_CLAIMS = ("repo", "repository", "repository_owner", "repository_owner_id", "repository_id")
+
+
+def _names_a_github_repository(subject: str, wildcards: bool = True) -> bool:
+    """`repo:org/app:ref:...`, `repository_owner:org:...`: names a repository or owner (without
+    wildcards, when the operator has them)."""
+    parts = subject.split(":")
+    for claim, value in zip(parts, parts[1:]):
+        owner = value.split("/", 1)[0]
+        if claim.lower() in GITHUB_REPOSITORY_CLAIMS and owner and not (wildcards and set(owner) & set("*?")):
+            return True
     return False
 
 

@@ -8,7 +8,8 @@
   decide); it is read from the role's `arn`, so this part waits for the update when that is unknown.
 - Web-identity federation (OIDC: GitHub Actions, GitLab, EKS, Google ...): every holder of a token from
   that provider - only with an audience condition and a subject condition that names a specific
-  subject (`repo:org/repo:...`; `*` or `repo:*` names none). Cognito identity pools need only the
+  subject (`repo:org/repo:...`; `*` or `repo:*` names none, nor does a GitHub subject made only of
+  claims every repository can have, such as `environment:prod`). Cognito identity pools need only the
   audience (the pool ID is yours); SAML providers are your own identity provider.
 - Named roles and users (any account), AWS services: fine.
 """
@@ -18,7 +19,14 @@ from __future__ import annotations
 from typing import Any, Iterator, Optional, Tuple
 
 from ..core.arn import parse_arn
-from ..core.conditions import ID_VALUE, PRINCIPAL_KEYS, SUBJECT_VALUE, TEXT_VALUE, limits_caller
+from ..core.conditions import (
+    GITHUB_SUBJECT_VALUE,
+    ID_VALUE,
+    PRINCIPAL_KEYS,
+    SUBJECT_VALUE,
+    TEXT_VALUE,
+    limits_caller,
+)
 from ..core.iam import Statement, parse_document
 from ..core.principals import (
     ACCOUNT,
@@ -128,7 +136,8 @@ def _web_identity_problem(value: str, condition: Any) -> Optional[str]:
     missing = []
     if limits_caller(condition, {audience_key.lower(): TEXT_VALUE}) is False:
         missing.append(f"an audience condition ({show(audience_key, ARN_LIMIT)})")
-    if subject_claim and limits_caller(condition, {subject_key.lower(): SUBJECT_VALUE}) is False:
+    subject_kind = GITHUB_SUBJECT_VALUE if host.lower() == GITHUB else SUBJECT_VALUE
+    if subject_claim and limits_caller(condition, {subject_key.lower(): subject_kind}) is False:
         missing.append(f"a condition on {show(subject_key, ARN_LIMIT)} that names a specific subject")
     if not missing:
         return None

@@ -7,6 +7,7 @@ import pytest
 from policypack.core.arn import aws_managed_key_alias
 from policypack.core.conditions import (
     ARN_VALUE,
+    GITHUB_SUBJECT_VALUE,
     PRINCIPAL_KEYS,
     SUBJECT_VALUE,
     arn_pattern_matches_everything,
@@ -210,10 +211,26 @@ def test_arn_patterns_that_match_everything(arn, everything):
     ("*", True), ("repo:*", True), ("repo:*/app:ref:refs/heads/main", True), ("repo:my*/app:*", True),
     ("project_path:*", True), ("repo:my-org/app:ref:refs/heads/main", False), ("repo:my-org/*", False),
     ("project_path:my-group/app:ref_type:branch:ref:main", False),
-    ("system:serviceaccount:default:uploader", False),
+    ("system:serviceaccount:default:uploader", False), ("*:serviceaccount:default:uploader", True),
 ])
 def test_web_identity_subjects_that_name_no_one(subject, everyone):
     assert matches_every_caller(subject, SUBJECT_VALUE) is everyone
+
+
+@pytest.mark.parametrize("subject, everyone", [
+    ("repo:my-org/app:ref:refs/heads/main", False), ("repo:my-org/*", False),
+    ("repository_owner:my-org:environment:prod", False), ("repository_owner_id:1234:ref:refs/heads/main", False),
+    ("repo:*", True), ("repo:*/app:*", True), ("*", True), ("*:ref:refs/heads/main", True),
+    ("environment:prod", True), ("ref:refs/heads/main", True),
+    ("job_workflow_ref:my-org/workflows/.github/workflows/deploy.yml@refs/heads/main", True),
+])
+def test_github_subjects_must_name_a_repository_or_owner(subject, everyone):
+    assert matches_every_caller(subject, GITHUB_SUBJECT_VALUE) is everyone
+
+
+def test_github_subjects_matched_literally():
+    assert matches_every_caller("environment:prod", GITHUB_SUBJECT_VALUE, wildcards=False) is True
+    assert matches_every_caller("repo:*", GITHUB_SUBJECT_VALUE, wildcards=False) is False  # "*" is no owner's name
 
 
 def test_without_wildcards_only_literal_values_count():

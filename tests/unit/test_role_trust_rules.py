@@ -65,6 +65,9 @@ GITHUB_CONDITION = {"StringEquals": {"token.actions.githubusercontent.com:aud": 
     allow({"AWS": "*"}, condition={"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/ci-*"}}),
     allow({"Federated": GITHUB}, "sts:AssumeRoleWithWebIdentity", GITHUB_CONDITION),
     allow({"Federated": GITHUB}, "sts:AssumeRoleWithWebIdentity", {"StringEquals": {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": "repository_owner:my-org:environment:prod"}}),
+    allow({"Federated": GITHUB}, "sts:AssumeRoleWithWebIdentity", {"StringEquals": {
         "Token.Actions.GithubUserContent.com:AUD": "sts.amazonaws.com",  # keys are case-insensitive
         "token.actions.githubusercontent.com:sub": ["repo:my-org/app:environment:prod"]}}),
     allow({"Federated": GITLAB}, "sts:AssumeRoleWithWebIdentity", {"StringEquals": {
@@ -162,6 +165,9 @@ def web_identity(missing, provider=GITHUB, fix=GITHUB_FIX):
       "StringLikeIfExists": {"token.actions.githubusercontent.com:sub": "repo:my-org/app:*"}}, NO_GITHUB_SUBJECT),
     ({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:my-org/app:*",
                      "token.actions.githubusercontent.com:aud": "*"}}, NO_GITHUB_AUDIENCE),
+    # a customized subject without the repository: every repository with a "prod" environment
+    ({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                       "token.actions.githubusercontent.com:sub": "environment:prod"}}, NO_GITHUB_SUBJECT),
 ])
 def test_github_trust_without_audience_and_a_specific_subject_is_reported(condition, missing):
     statement = allow({"Federated": GITHUB}, "sts:AssumeRoleWithWebIdentity", condition)
