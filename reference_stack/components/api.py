@@ -218,16 +218,20 @@ class ItemsApi(pulumi.ComponentResource):
             authorizer_result_ttl_in_seconds=AUTHORIZER_RESULT_TTL_SECONDS,
             opts=child,
         )
+        # this API's token authorizer only
+        self._invoke_permission(f"{name}-authorizer-invoke", function,
+                                pulumi.Output.concat(self.api.execution_arn, "/authorizers/", authorizer.id))
+        return authorizer
+
+    def _invoke_permission(self, name: str, function: VpcFunction, source_arn: pulumi.Input[str]) -> None:
         aws.lambda_.Permission(
-            f"{name}-authorizer-invoke",
+            name,
             action="lambda:InvokeFunction",
             function=function.name,
             principal="apigateway.amazonaws.com",
-            # this API's token authorizer only
-            source_arn=pulumi.Output.concat(self.api.execution_arn, "/authorizers/", authorizer.id),
-            opts=child,
+            source_arn=source_arn,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        return authorizer
 
     def _route(self, name: str, route: Route) -> aws.apigatewayv2.Route:
         child = pulumi.ResourceOptions(parent=self)
@@ -240,15 +244,9 @@ class ItemsApi(pulumi.ComponentResource):
             payload_format_version="2.0",
             opts=child,
         )
-        aws.lambda_.Permission(
-            f"{name}-{route.slug}-invoke",
-            action="lambda:InvokeFunction",
-            function=route.function.name,
-            principal="apigateway.amazonaws.com",
-            # this API, any stage, this route only
-            source_arn=pulumi.Output.concat(self.api.execution_arn, "/*/", route.method, route.path),
-            opts=child,
-        )
+        # this API, any stage, this route only
+        self._invoke_permission(f"{name}-{route.slug}-invoke", route.function,
+                                pulumi.Output.concat(self.api.execution_arn, "/*/", route.method, route.path))
         return aws.apigatewayv2.Route(
             f"{name}-{route.slug}-route",
             api_id=self.api.id,
