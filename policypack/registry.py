@@ -7,6 +7,7 @@ from typing import Dict, List
 from .core.rule import PackPolicy
 from .exemptions.tag_rule import exemption_tag_rule
 from .rules import (
+    api_routes,
     apigateway,
     apigateway_rest,
     cloudwatch,
@@ -14,10 +15,13 @@ from .rules import (
     iam,
     kms,
     lambda_,
+    lambda_access,
     messaging,
     naming,
     outputs,
     region,
+    resource_policies,
+    role_trust,
     s3,
     secretsmanager,
     ssm,
@@ -41,6 +45,11 @@ RESOURCE_POLICIES: List[PackPolicy] = [
     *stepfunctions.POLICIES,
     *naming.POLICIES,
     *region.POLICIES,
+    # public exposure (catalog v2)
+    *lambda_access.POLICIES,
+    *resource_policies.POLICIES,
+    *role_trust.POLICIES,
+    *api_routes.POLICIES,
     exemption_tag_rule(lambda: BY_NAME),
 ]
 

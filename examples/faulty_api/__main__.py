@@ -133,6 +133,33 @@ aws.lambda_.Permission(
     principal="apigateway.amazonaws.com",
 )
 aws.apigatewayv2.Stage("default-stage", api_id=api.id, name="$default", auto_deploy=True)
+# Public exposure (rule catalog v2) - the routes above carry no authorizer: the handlers "check"
+# tokens they never receive, so anyone who finds the API can call every route
+
+# ... and a function URL for the health check "so the uptime monitor can reach it", with the two
+# permissions a public URL needs - the second one without `invoked_via_function_url`, which lets
+# anyone invoke the function directly (lambda:InvokeFunction), not only through its URL
+health_function = functions[2]
+aws.lambda_.FunctionUrl("health-url", function_name=health_function.name, authorization_type="NONE")
+aws.lambda_.Permission("health-url-invoke", action="lambda:InvokeFunctionUrl", function=health_function.name,
+                       principal="*", function_url_auth_type="NONE")
+aws.lambda_.Permission("health-invoke", action="lambda:InvokeFunction", function=health_function.name,
+                       principal="*")
+
+# ... and a role for the CI job that deploys the functions, trusting every GitHub repository
+account_id = aws.get_caller_identity().account_id
+aws.iam.Role(
+    "deploy-role",
+    assume_role_policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": f"arn:aws:iam::{account_id}:oidc-provider/token.actions.githubusercontent.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}},
+        }],
+    }),
+)
 
 # seed 004: API URL / attribute mutation is non-idiomatic and brittle
 api.url = pulumi.Output.concat("https://", api.id, ".execute-api.", region, ".amazonaws.com/")
@@ -145,6 +172,9 @@ aws.cloudwatch.LogMetricFilter(
     pattern="ERROR",
     metric_transformation={"name": "ErrorCount", "namespace": "App", "value": "1"},
 )
+# ... the alert topic exists, encrypted with the AWS-managed key alias/aws/sns, which CloudWatch
+# alarms cannot publish with - and the alarm below was never wired to it anyway
+aws.sns.Topic("api-alerts", kms_master_key_id="alias/aws/sns")
 aws.cloudwatch.MetricAlarm(
     "api-errors",
     namespace="App",

@@ -35,6 +35,22 @@ aws.s3.BucketObjectv2(
     source=pulumi.FileAsset("assets/placeholder.jpg"),
 )
 
+# Public exposure (rule catalog v2) - "optimized for web display": the processed images are
+# served straight from the bucket, to anyone, by a public-read policy (no CDN, no allow-listing)
+aws.s3.BucketPolicy(
+    "processed-bucket-public-read",
+    bucket=processed_bucket.id,
+    policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "PublicReadForWebDisplay", "Effect": "Allow", "Principal": "*",
+                       "Action": "s3:GetObject", "Resource": "arn:aws:s3:::image-processed-bucket/*"}],
+    }),
+)
+
+# seed 000: Dead-letter config incomplete - the queue is defined but never used as the target; and
+# it is encrypted with the AWS-managed key alias/aws/sqs, which S3 or SNS could not send to either
+dead_letter_queue = aws.sqs.Queue("image-processor-dlq", kms_master_key_id="alias/aws/sqs")
+
 role = aws.iam.Role(
     "image-processor-role",
     assume_role_policy=json.dumps({

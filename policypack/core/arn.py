@@ -41,3 +41,15 @@ def s3_bucket_and_key(value: Any) -> Optional[tuple]:
         return None
     bucket, sep, key = arn.resource.partition("/")
     return like(value, bucket), (like(value, key) if sep else None)
+
+
+def aws_managed_key_alias(key_id: Any) -> Optional[str]:
+    """`alias/aws/sqs` for a reference to an AWS-managed KMS key - its alias name or its alias ARN
+    (`arn:aws:kms:us-west-2:123456789012:alias/aws/sqs`) - None for anything else (a key ID or ARN,
+    a customer alias). The `alias/aws/` prefix is reserved for AWS-managed keys."""
+    if not isinstance(key_id, str):
+        return None
+    text = key_id.strip()
+    arn = parse_arn(text)
+    alias = arn.resource if arn is not None and arn.service == "kms" else text
+    return alias if alias.lower().startswith("alias/aws/") else None

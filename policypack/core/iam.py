@@ -194,7 +194,8 @@ def documents_of(resource_type: str, props: Dict[str, Any]) -> Iterator[Tuple[st
     elif resource_type in (t.ROLE_POLICY, t.IAM_POLICY, t.USER_POLICY, t.GROUP_POLICY):
         if "policy" in props:
             yield "policy", IDENTITY, props["policy"]
-    elif resource_type in (t.BUCKET_POLICY, t.QUEUE_POLICY, t.TOPIC_POLICY, t.KMS_KEY_POLICY):
+    elif resource_type in (t.BUCKET_POLICY, t.QUEUE_POLICY, t.TOPIC_POLICY, t.KMS_KEY_POLICY, t.SECRET_POLICY,
+                           t.ECR_REPOSITORY_POLICY):
         if "policy" in props:
             yield "policy", RESOURCE_BASED, props["policy"]
     elif resource_type in (t.KMS_KEY, t.QUEUE, t.TOPIC, *t.BUCKET_TYPES):
@@ -215,6 +216,13 @@ def identity_documents(resource_type: str, props: Dict[str, Any]) -> Iterator[Tu
     """(property path, parsed document) for each identity-based document of a resource."""
     for path, kind, raw in documents_of(resource_type, props):
         if kind == IDENTITY:
+            yield path, parse_document(raw)
+
+
+def resource_documents(resource_type: str, props: Dict[str, Any]) -> Iterator[Tuple[str, PolicyDocument]]:
+    """(property path, parsed document) for each resource-based document of a resource."""
+    for path, kind, raw in documents_of(resource_type, props):
+        if kind == RESOURCE_BASED:
             yield path, parse_document(raw)
 
 

@@ -10,6 +10,7 @@ PERMISSION = "aws:lambda/permission:Permission"
 EVENT_INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
 FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
 LAYER_VERSION = "aws:lambda/layerVersion:LayerVersion"
+LAYER_VERSION_PERMISSION = "aws:lambda/layerVersionPermission:LayerVersionPermission"
 
 # IAM
 ROLE = "aws:iam/role:Role"
@@ -49,6 +50,10 @@ TOPIC = "aws:sns/topic:Topic"
 TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
 TOPIC_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 SSM_PARAMETER = "aws:ssm/parameter:Parameter"
+
+# Secrets Manager, ECR
+SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
+ECR_REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
 
 # API Gateway v2
 HTTP_API = "aws:apigatewayv2/api:Api"

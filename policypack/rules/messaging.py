@@ -1,9 +1,15 @@
-"""SQS and SNS resource rules: messages at rest are encrypted with a KMS key."""
+"""SQS and SNS resource rules: messages at rest are encrypted with a customer-managed KMS key.
+
+Not with the AWS-managed key (`alias/aws/sqs`, `alias/aws/sns`): its key policy cannot be changed, so
+the AWS services that deliver to a queue or topic (SNS, S3 event notifications, EventBridge,
+CloudWatch alarms) cannot use it, and what they send is lost.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
+from ..core.arn import aws_managed_key_alias
 from ..core.props import UNKNOWN, get, show
 from ..core.rule import HIGH, MANDATORY, Config, Resource, resource_rule
 from ..core.types import QUEUE, TOPIC
@@ -20,9 +26,29 @@ def _key_state(key_id: Any) -> str | None:
     return f"is {show(key_id)}"
 
 
+ALLOW_AWS_MANAGED_KEY = {
+    "type": "boolean",
+    "default": False,
+    "description": "Accept the AWS-managed key (`alias/aws/<service>`), for queues and topics that only principals "
+    "of this account use.",
+}
+
+
+def _aws_managed_key_message(key_id: Any, config: Config, senders: str, verb: str, fallback: str) -> Optional[str]:
+    """The message for an AWS-managed key, None when the key is another one or the option allows it."""
+    alias = aws_managed_key_alias(key_id)
+    if alias is None or config.get("allowAwsManagedKey") is True:
+        return None
+    return (
+        f"`kmsMasterKeyId` is {show(key_id, 200)}, an AWS-managed key whose key policy cannot be changed: "
+        f"{senders} cannot use it, so what they {verb} is lost. Set it to a customer-managed KMS key (e.g. `key.arn`) "
+        f"whose key policy lets them, or set `allowAwsManagedKey` if only {fallback}."
+    )
+
+
 @resource_rule(
     name="aws-sqs-queue-encrypted",
-    description="SQS queues encrypt messages at rest with a KMS key.",
+    description="SQS queues encrypt messages at rest with a customer-managed KMS key.",
     resource_types=[QUEUE],
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -32,7 +58,7 @@ def _key_state(key_id: Any) -> str | None:
     ),
     url=(
         "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
-        "sqs-server-side-encryption.html"
+        "sqs-key-management.html#compatibility-with-aws-services"
     ),
     config_options={
         "allowSqsManagedSse": {
@@ -40,12 +66,19 @@ def _key_state(key_id: Any) -> str | None:
             "default": False,
             "description": "Accept SQS-managed encryption (`sqsManagedSseEnabled: true`) in place of a KMS key.",
         },
+        "allowAwsManagedKey": ALLOW_AWS_MANAGED_KEY,
     },
     tags=["sqs", "encryption"],
 )
 def sqs_queue_encrypted(resource: Resource, config: Config) -> Iterator[str]:
-    state = _key_state(get(resource.props, "kmsMasterKeyId"))
+    key_id = get(resource.props, "kmsMasterKeyId")
+    state = _key_state(key_id)
     if state is None:
+        message = _aws_managed_key_message(
+            key_id, config, "the services that send to a queue (SNS, S3 event notifications, EventBridge)", "send",
+            "principals of this account send to the queue")
+        if message:
+            yield message
         return
     managed_sse = get(resource.props, "sqsManagedSseEnabled")
     if config.get("allowSqsManagedSse") is True:
@@ -70,7 +103,7 @@ def sqs_queue_encrypted(resource: Resource, config: Config) -> Iterator[str]:
 
 @resource_rule(
     name="aws-sns-topic-encrypted",
-    description="SNS topics encrypt messages at rest with a KMS key.",
+    description="SNS topics encrypt messages at rest with a customer-managed KMS key.",
     resource_types=[TOPIC],
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -79,12 +112,20 @@ def sqs_queue_encrypted(resource: Resource, config: Config) -> Iterator[str]:
         "`aws.sns.Topic`; let the services that publish to it (e.g. `cloudwatch.amazonaws.com`) use the key "
         "through its key policy."
     ),
-    url="https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html",
+    url="https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services",
+    config_options={"allowAwsManagedKey": ALLOW_AWS_MANAGED_KEY},
     tags=["sns", "encryption"],
 )
 def sns_topic_encrypted(resource: Resource, config: Config) -> Iterator[str]:
-    state = _key_state(get(resource.props, "kmsMasterKeyId"))
-    if state is not None:
+    key_id = get(resource.props, "kmsMasterKeyId")
+    state = _key_state(key_id)
+    if state is None:
+        message = _aws_managed_key_message(
+            key_id, config, "the services that publish to a topic (CloudWatch alarms, EventBridge, S3 event "
+            "notifications)", "publish", "principals of this account publish to the topic")
+        if message:
+            yield message
+    else:
         yield (
             f"`kmsMasterKeyId` {state}, so the topic stores messages unencrypted: "
             "set it to a customer-managed KMS key (e.g. `key.arn`)."

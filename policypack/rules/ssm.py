@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator, List, Optional, Tuple
 
+from ..core.arn import aws_managed_key_alias
 from ..core.props import UNKNOWN, get, show
 from ..core.rule import HIGH, MANDATORY, Config, Resource, resource_rule
 from ..core.types import SSM_PARAMETER
@@ -18,10 +19,6 @@ SECRET_WORDS = re.compile(
     r"secret|passw(?:or)?d|token|api[-_ .]?key|credential|private[-_ .]?key",
     re.IGNORECASE,
 )
-
-# `alias/aws/<service>` names an AWS-managed key: anyone in the account allowed to read the parameter
-# can decrypt with it, so it gives no extra control. Also matched inside an alias ARN.
-AWS_MANAGED_ALIAS = re.compile(r"(?:^|:)alias/aws/")
 
 SECURE_STRING = "SecureString"
 
@@ -52,7 +49,8 @@ def _key_problem(key_id: Any) -> Optional[str]:
         return None
     if key_id is None or (isinstance(key_id, str) and not key_id.strip()):
         return "`keyId` is not set, so it is encrypted with the AWS-managed key alias/aws/ssm, which"
-    if isinstance(key_id, str) and AWS_MANAGED_ALIAS.search(key_id):
+    # an AWS-managed key: anyone in the account allowed to read the parameter can decrypt with it
+    if aws_managed_key_alias(key_id):
         return f"`keyId` is {show(key_id)}, an AWS-managed key that"
     return None
 
@@ -64,7 +62,7 @@ def _sentence(text: str) -> str:
 @resource_rule(
     name="aws-ssm-parameter-secure-string",
     description=(
-        "SSM parameters that hold secrets are SecureStrings encrypted with a customer-managed KMS key."
+        "SSM parameters that hold secrets are SecureStrings, and every SecureString uses a customer-managed KMS key."
     ),
     resource_types=[SSM_PARAMETER],
     enforcement_level=MANDATORY,
@@ -87,16 +85,16 @@ def _sentence(text: str) -> str:
     tags=["ssm", "secrets", "encryption"],
 )
 def parameter_secure_string(resource: Resource, config: Config) -> Iterator[str]:
-    if config.get("requireForAll") is True:
-        reason = "the `requireForAll` option covers every parameter"
-    else:
-        reason = _secret_marker(resource)
-        if reason is None:
-            return
     kind = get(resource.props, "type")
     if kind is UNKNOWN:
         return
+    if config.get("requireForAll") is True:
+        reason: Optional[str] = "the `requireForAll` option covers every parameter"
+    else:
+        reason = _secret_marker(resource)
     if kind != SECURE_STRING:
+        if reason is None:
+            return
         state = "is not set" if kind is None else f"is {show(kind)}"
         yield (
             f"{_sentence(reason)}, but `type` {state}: make it \"SecureString\" with `keyId` set to a "
@@ -105,6 +103,8 @@ def parameter_secure_string(resource: Resource, config: Config) -> Iterator[str]
         return
     problem = _key_problem(get(resource.props, "keyId"))
     if problem:
+        # choosing SecureString says the value is sensitive, whatever the parameter's name
+        reason = reason or "choosing `type` \"SecureString\" says its value is sensitive"
         yield (
             f"{_sentence(reason)}, but {problem} lets every IAM principal in the account decrypt it: "
             "set `keyId` to a customer-managed KMS key (e.g. `key.arn`)."

@@ -1,17 +1,19 @@
-"""An HTTP API over three functions, one route and one role each.
+"""An HTTP API over three functions, one route and one role each, behind a token authorizer.
 
-    GET  /items   lists the items and whether each image is processed yet (read token)
-    POST /items   records an item and returns a presigned upload URL for its image (write token)
-    GET  /health  liveness
+    GET  /items   lists the items and whether each image is processed yet   (the read token)
+    POST /items   records an item and returns a presigned upload URL for it  (the write token)
+    GET  /health  liveness                                                    (the read token: the API has no anonymous surface)
 
 The items live in a DynamoDB table under the stack's key, with point-in-time recovery
 (storage.ItemsTable); the image processor marks an item processed.
 
-The tokens are SSM SecureString parameters under the stack's KMS key. The functions receive only
-the parameter NAMES (environment) and fetch and decrypt the values at run time, cached for a
-few minutes (handlers/shared/ssm_parameters.py). CORS origins come from config (https only); the
-stage writes access logs and throttles the default route; each function may be invoked by this
-API's routes only.
+Every route is authorized by a Lambda authorizer (handlers/api_authorizer) before its function
+runs, so requests without the route's bearer token never reach - or bill - the functions that
+touch data. The tokens are SSM SecureString parameters under the stack's KMS key: the authorizer
+receives only the parameter NAMES (environment) and fetches and decrypts the values at run time,
+cached for a few minutes (handlers/shared/ssm_parameters.py). CORS origins come from config
+(https only); the stage writes access logs and throttles the default route; each function may be
+invoked by this API's own route (or authorizer) only.
 """
 
 from __future__ import annotations
@@ -42,11 +44,16 @@ ACCESS_LOG_FORMAT = json.dumps({
 })
 
 
+# How long API Gateway keeps an authorizer's answer, per (Authorization header, route key).
+AUTHORIZER_RESULT_TTL_SECONDS = 300
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
     path: str
     function: VpcFunction
+    token: "SecureParameter"  # the bearer token this route accepts
 
     @property
     def key(self) -> str:
@@ -67,6 +74,7 @@ class SecureParameter(pulumi.ComponentResource):
                  initial_value: Optional[pulumi.Input[str]] = None,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("reference:api:SecureParameter", name, None, opts)
+        self.parameter_name = parameter_name
         self.parameter = aws.ssm.Parameter(
             name,
             name=parameter_name,
@@ -81,10 +89,10 @@ class SecureParameter(pulumi.ComponentResource):
         self.register_outputs({"name": self.parameter.name})
 
 
-def read_parameter(parameter: SecureParameter, key_arn: pulumi.Input[str], region: str) -> List[Statement]:
+def read_parameters(parameters: List[SecureParameter], key_arn: pulumi.Input[str], region: str) -> List[Statement]:
     return [
-        {"Sid": "ReadOwnTokenParameter", "Effect": "Allow", "Action": ["ssm:GetParameter"],
-         "Resource": parameter.arn},
+        {"Sid": "ReadTokenParameters", "Effect": "Allow", "Action": ["ssm:GetParameter"],
+         "Resource": [parameter.arn for parameter in parameters]},
         {"Sid": "DecryptThroughSsmOnly", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": key_arn,
          "Condition": {"StringEquals": {"kms:ViaService": f"ssm.{region}.amazonaws.com"}}},
     ]
@@ -112,14 +120,12 @@ class ItemsApi(pulumi.ComponentResource):
         list_items = self._function(
             f"{name}-list-items", "api_list_items", "Lists the items",
             statements=[
-                *read_parameter(read_token, key_arn, settings.region),
                 *items.access("ReadItems", ["dynamodb:Scan"], settings.region),
             ],
-            environment={"API_TOKEN_PARAMETER": read_token.name, "ITEMS_TABLE": items.name})
+            environment={"ITEMS_TABLE": items.name})
         create_item = self._function(
             f"{name}-create-item", "api_create_item", "Records an item and hands out its upload URL",
             statements=[
-                *read_parameter(write_token, key_arn, settings.region),
                 *items.access("RecordItems", ["dynamodb:PutItem"], settings.region),
                 # a presigned URL carries the signer's rights: exactly "put under uploads/"
                 {"Sid": "PresignUploads", "Effect": "Allow", "Action": ["s3:PutObject"],
@@ -128,11 +134,20 @@ class ItemsApi(pulumi.ComponentResource):
                  "Resource": key_arn,
                  "Condition": {"StringEquals": {"kms:ViaService": f"s3.{settings.region}.amazonaws.com"}}},
             ],
-            environment={"API_TOKEN_PARAMETER": write_token.name, "UPLOAD_BUCKET": uploads.name,
-                         "UPLOAD_PREFIX": UPLOAD_PREFIX, "ITEMS_TABLE": items.name})
+            environment={"UPLOAD_BUCKET": uploads.name, "UPLOAD_PREFIX": UPLOAD_PREFIX, "ITEMS_TABLE": items.name})
         health = self._function(f"{name}-health", "api_health", "Liveness probe", statements=[], environment={},
                                 with_shared_code=False)
-        self.functions: List[VpcFunction] = [list_items, create_item, health]
+        routes = [Route("GET", "/items", list_items, read_token), Route("POST", "/items", create_item, write_token),
+                  Route("GET", "/health", health, read_token)]
+        authorizer_function = self._function(
+            f"{name}-authorizer", "api_authorizer", "Checks the bearer token of each route",
+            statements=read_parameters([read_token, write_token], key_arn, settings.region),
+            environment={
+                # route key -> parameter NAME (known before deployment: plain JSON)
+                "TOKEN_PARAMETERS": json.dumps({route.key: route.token.parameter_name for route in routes}),
+                "PARAMETER_CACHE_TTL_SECONDS": str(settings.parameter_cache_ttl_seconds),
+            })
+        self.functions: List[VpcFunction] = [list_items, create_item, health, authorizer_function]
 
         self.api = aws.apigatewayv2.Api(
             name,
@@ -141,8 +156,7 @@ class ItemsApi(pulumi.ComponentResource):
             cors_configuration=self._cors(settings),
             opts=child,
         )
-        routes = [Route("GET", "/items", list_items), Route("POST", "/items", create_item),
-                  Route("GET", "/health", health)]
+        self.authorizer = self._authorizer(name, authorizer_function)
         created_routes = [self._route(name, route) for route in routes]
 
         access_logs = aws.cloudwatch.LogGroup(
@@ -166,8 +180,6 @@ class ItemsApi(pulumi.ComponentResource):
     def _function(self, name: str, handler: str, description: str, *, statements: List[Statement],
                   environment: Dict[str, pulumi.Input[str]], with_shared_code: bool = True) -> VpcFunction:
         settings = self._settings
-        if with_shared_code:
-            environment = {**environment, "PARAMETER_CACHE_TTL_SECONDS": str(settings.parameter_cache_ttl_seconds)}
         return VpcFunction(
             name,
             function_name=f"{settings.base_name}-{handler.replace('_', '-')}",
@@ -194,6 +206,35 @@ class ItemsApi(pulumi.ComponentResource):
             max_age=300,
         )
 
+    def _authorizer(self, name: str, function: VpcFunction) -> aws.apigatewayv2.Authorizer:
+        child = pulumi.ResourceOptions(parent=self)
+        authorizer = aws.apigatewayv2.Authorizer(
+            f"{name}-token-authorizer",
+            api_id=self.api.id,
+            authorizer_type="REQUEST",
+            authorizer_uri=function.invoke_arn,
+            authorizer_payload_format_version="2.0",
+            enable_simple_responses=True,
+            # the route key is part of the cache key: the read token must not open POST /items
+            identity_sources=["$request.header.Authorization", "$context.routeKey"],
+            authorizer_result_ttl_in_seconds=AUTHORIZER_RESULT_TTL_SECONDS,
+            opts=child,
+        )
+        # this API's token authorizer only
+        self._invoke_permission(f"{name}-authorizer-invoke", function,
+                                pulumi.Output.concat(self.api.execution_arn, "/authorizers/", authorizer.id))
+        return authorizer
+
+    def _invoke_permission(self, name: str, function: VpcFunction, source_arn: pulumi.Input[str]) -> None:
+        aws.lambda_.Permission(
+            name,
+            action="lambda:InvokeFunction",
+            function=function.name,
+            principal="apigateway.amazonaws.com",
+            source_arn=source_arn,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
     def _route(self, name: str, route: Route) -> aws.apigatewayv2.Route:
         child = pulumi.ResourceOptions(parent=self)
         integration = aws.apigatewayv2.Integration(
@@ -205,19 +246,15 @@ class ItemsApi(pulumi.ComponentResource):
             payload_format_version="2.0",
             opts=child,
         )
-        aws.lambda_.Permission(
-            f"{name}-{route.slug}-invoke",
-            action="lambda:InvokeFunction",
-            function=route.function.name,
-            principal="apigateway.amazonaws.com",
-            # this API, any stage, this route only
-            source_arn=pulumi.Output.concat(self.api.execution_arn, "/*/", route.method, route.path),
-            opts=child,
-        )
+        # this API, any stage, this route only
+        self._invoke_permission(f"{name}-{route.slug}-invoke", route.function,
+                                pulumi.Output.concat(self.api.execution_arn, "/*/", route.method, route.path))
         return aws.apigatewayv2.Route(
             f"{name}-{route.slug}-route",
             api_id=self.api.id,
             route_key=route.key,
             target=pulumi.Output.concat("integrations/", integration.id),
+            authorization_type="CUSTOM",
+            authorizer_id=self.authorizer.id,
             opts=child,
         )

@@ -134,4 +134,5 @@ class VpcFunction(pulumi.ComponentResource):
         )
         self.name: pulumi.Output[str] = self.function.name
         self.arn: pulumi.Output[str] = self.function.arn
+        self.invoke_arn: pulumi.Output[str] = self.function.invoke_arn
         self.register_outputs({"name": self.function.name, "arn": self.function.arn})

@@ -205,3 +205,104 @@ def test_stack_policies_report_on_the_resource_they_concern(pack):
 def test_resource_types_no_rule_knows_pass(pack):
     other = state("aws:ec2/vpc:Vpc", "network", {"cidrBlock": "10.20.0.0/16", "enableDnsSupport": True})
     assert pack.analyze(other) == []
+
+
+# -- public exposure (catalog v2) ------------------------------------------------------------------
+
+def _document(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def test_a_public_bucket_policy_is_reported_and_a_cloudfront_oac_policy_passes(pack):
+    public = state("aws:s3/bucketPolicy:BucketPolicy", "site-public", {"bucket": "site-1a2b3c4", "policy": _document(
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site-1a2b3c4/*"})})
+    oac = state("aws:s3/bucketPolicy:BucketPolicy", "site-oac", {"bucket": "site-1a2b3c4", "policy": _document(
+        {"Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
+         "Resource": "arn:aws:s3:::site-1a2b3c4/*", "Condition": {"StringEquals": {
+             "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE"}}},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::site-1a2b3c4/*",
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}})})
+    assert pack.analyze(public) == [
+        Diagnostic("aws-resource-policy-not-public", "mandatory",
+                   '`policy` Statement[0] allows "s3:GetObject" to anyone (`Principal` "*"): name the principals '
+                   "(account or role ARNs, or a service with an `aws:SourceArn` condition), or add a condition that "
+                   "limits the caller (`aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`, ...), or list the "
+                   "bucket in `publicBuckets` if it serves public reads by design.", public.urn, "critical"),
+    ]
+    assert pack.analyze(oac) == []
+    pack.configure({"aws-resource-policy-not-public": {"publicBuckets": ["site-1a2b3c4"]}})
+    assert pack.analyze(public) == []
+
+
+GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+
+
+def test_a_role_any_github_repository_can_assume_is_reported_and_a_scoped_one_passes(pack):
+    def role(name, subject):
+        return state("aws:iam/role:Role", name, {
+            "name": f"{name}-1a2b3c4", "arn": f"arn:aws:iam::123456789012:role/{name}-1a2b3c4",
+            "assumeRolePolicy": _document({
+                "Effect": "Allow", "Principal": {"Federated": GITHUB}, "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                              "StringLike": {"token.actions.githubusercontent.com:sub": subject}}})})
+
+    open_role, scoped = role("deploy-any", "repo:*"), role("deploy", "repo:my-org/app:ref:refs/heads/main")
+    assert pack.analyze(open_role) == [
+        Diagnostic("aws-iam-role-trust-scoped", "mandatory",
+                   f'`assumeRolePolicy` Statement[0] lets every holder of a token from the identity provider "{GITHUB}" '
+                   'assume the role without a condition on "token.actions.githubusercontent.com:sub" that names a '
+                   'specific subject: add `"StringEquals": {"token.actions.githubusercontent.com:aud": '
+                   '"sts.amazonaws.com", "token.actions.githubusercontent.com:sub": '
+                   '"repo:<org>/<repo>:ref:refs/heads/main"}`.', open_role.urn, "critical"),
+    ]
+    assert pack.analyze(scoped) == []
+
+
+def test_a_public_function_url_and_a_permission_for_anyone_are_reported(pack):
+    url = state("aws:lambda/functionUrl:FunctionUrl", "webhook-url", {"functionName": "webhook-1a2b3c4",
+                                                                       "authorizationType": "NONE"})
+    url_permission = state("aws:lambda/permission:Permission", "webhook-url-invoke", {
+        "action": "lambda:InvokeFunctionUrl", "function": "webhook-1a2b3c4", "principal": "*",
+        "functionUrlAuthType": "NONE"})
+    anyone = state("aws:lambda/permission:Permission", "webhook-invoke", {
+        "action": "lambda:InvokeFunction", "function": "webhook-1a2b3c4", "principal": "*"})
+    assert pack.analyze(url) == [
+        Diagnostic("aws-lambda-function-url-authenticated", "mandatory",
+                   '`authorizationType` is "NONE": anyone on the internet who finds the URL of "webhook-1a2b3c4" can '
+                   'invoke the function (and run up its bill). Set it to "AWS_IAM" and sign the requests, or, if the '
+                   "function is public by design, add its name to `publicFunctions`.", url.urn, "high"),
+    ]
+    assert pack.analyze(url_permission) == []  # the URL's own permission: the URL rule's business
+    assert pack.analyze(anyone) == [
+        Diagnostic("aws-lambda-permission-not-public", "mandatory",
+                   '`principal` is "*" and none of `sourceArn`, `sourceAccount` and `principalOrgId` is set: anyone, '
+                   'in any AWS account, may call "lambda:InvokeFunction" on this function. Name the invoking service '
+                   "or account in `principal`, or set `source_arn` to the resource that invokes it (or "
+                   "`source_account` / `principal_org_id`).", anyone.urn, "critical"),
+    ]
+    pack.configure({"aws-lambda-function-url-authenticated": {"publicFunctions": ["webhook-1a2b3c4"]}})
+    assert pack.analyze(url) == []
+
+
+def test_a_route_without_authorizer_is_advisory_and_public_routes_are_configurable(pack):
+    route = state("aws:apigatewayv2/route:Route", "health-route", {"apiId": "a1b2c3d4e5", "routeKey": "GET /health",
+                                                                     "target": "integrations/abc123"})
+    assert pack.analyze(route) == [
+        Diagnostic("aws-apigatewayv2-route-authorized", "advisory",
+                   '`authorizationType` is not set (NONE) on route "GET /health": anyone who finds the API can call '
+                   'it. Set "AWS_IAM", "JWT" or "CUSTOM" with an authorizer, or list the route key in `publicRoutes` '
+                   "if it is public by design.", route.urn, "high"),
+    ]
+    pack.configure({"aws-apigatewayv2-route-authorized": {"publicRoutes": ["GET /health"]}})
+    assert pack.analyze(route) == []
+
+
+def test_queues_and_topics_under_the_aws_managed_key_are_reported(pack):
+    queue = state("aws:sqs/queue:Queue", "events", {"name": "events-1a2b3c4", "kmsMasterKeyId": "alias/aws/sqs"})
+    topic = state("aws:sns/topic:Topic", "alerts", {
+        "name": "alerts-1a2b3c4", "kmsMasterKeyId": "arn:aws:kms:us-west-2:123456789012:alias/aws/sns"})
+    assert [(d.policy, d.level, d.urn) for d in pack.analyze(queue) + pack.analyze(topic)] == [
+        ("aws-sqs-queue-encrypted", "mandatory", queue.urn), ("aws-sns-topic-encrypted", "mandatory", topic.urn)]
+    pack.configure({"aws-sqs-queue-encrypted": {"allowAwsManagedKey": True},
+                    "aws-sns-topic-encrypted": {"allowAwsManagedKey": True}})
+    assert pack.analyze(queue) + pack.analyze(topic) == []

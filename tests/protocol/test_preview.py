@@ -93,6 +93,44 @@ def unknown_everywhere():
         state("aws:lambda/permission:Permission", "rest-invoke", {
             "function": UNKNOWN_STRING, "principal": "apigateway.amazonaws.com", "action": "lambda:InvokeFunction",
             "sourceArn": UNKNOWN_STRING}),
+        # public exposure (catalog v2): who may call is not known yet
+        state("aws:lambda/permission:Permission", "perm-anyone", {
+            "action": "lambda:InvokeFunction", "function": UNKNOWN_STRING, "principal": "*",
+            "sourceArn": UNKNOWN_STRING}),
+        state("aws:lambda/permission:Permission", "perm-url", {
+            "action": "lambda:InvokeFunctionUrl", "function": UNKNOWN_STRING, "principal": "*",
+            "functionUrlAuthType": UNKNOWN_STRING}),
+        state("aws:lambda/functionUrl:FunctionUrl", "url-auth", {"functionName": UNKNOWN_STRING,
+                                                                 "authorizationType": UNKNOWN_STRING}),
+        state("aws:iam/role:Role", "role-trust", {"arn": UNKNOWN_STRING, "assumeRolePolicy": {
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::210987654321:root"}, "Action": "sts:AssumeRole"},
+                {"Effect": "Allow", "Principal": {"Federated": UNKNOWN_STRING},
+                 "Action": "sts:AssumeRoleWithWebIdentity"},
+                {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+                 "Condition": {"StringEquals": {"aws:PrincipalOrgID": UNKNOWN_STRING}}},
+                {"Effect": UNKNOWN_STRING, "Principal": "*", "Action": "sts:AssumeRole"}]}}),
+        state("aws:s3/bucketPolicy:BucketPolicy", "bucket-policy-object", {"bucket": UNKNOWN_STRING, "policy": {
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": UNKNOWN_STRING,
+                 "Condition": {"StringEquals": {"aws:SourceVpce": UNKNOWN_STRING}}},
+                {"Effect": "Allow", "Principal": UNKNOWN_OBJECT, "Action": "s3:PutObject", "Resource": UNKNOWN_STRING}]}}),
+        state("aws:sqs/queuePolicy:QueuePolicy", "queue-policy", {"queueUrl": UNKNOWN_STRING, "policy": {
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": UNKNOWN_STRING,
+                 "Condition": UNKNOWN_OBJECT}]}}),
+        state("aws:secretsmanager/secretPolicy:SecretPolicy", "secret-policy", {"secretArn": UNKNOWN_STRING,
+                                                                                "policy": UNKNOWN_STRING}),
+        state("aws:ecr/repositoryPolicy:RepositoryPolicy", "repo-policy", {"repository": UNKNOWN_STRING,
+                                                                           "policy": UNKNOWN_STRING}),
+        state("aws:lambda/layerVersionPermission:LayerVersionPermission", "layer-share", {
+            "layerName": UNKNOWN_STRING, "versionNumber": UNKNOWN_NUMBER, "principal": "*",
+            "organizationId": UNKNOWN_STRING, "action": "lambda:GetLayerVersion"}),
+        state("aws:apigatewayv2/route:Route", "route", {"apiId": UNKNOWN_STRING, "routeKey": UNKNOWN_STRING,
+                                                        "target": UNKNOWN_STRING,
+                                                        "authorizationType": UNKNOWN_STRING}),
+        state("aws:ssm/parameter:Parameter", "param-config", {
+            "name": UNKNOWN_STRING, "type": "SecureString", "keyId": UNKNOWN_STRING, "value": UNKNOWN_STRING}),
     ]
 
 

@@ -147,6 +147,37 @@ FAILURES: Dict[Tuple[str, str], List[object]] = {
 
 EXAMPLES = {"000": ("faulty-image-pipeline", IMAGE_PIPELINE_CONFIG), "004": ("faulty-api", {})}
 
+# Public exposure (rule catalog v2): what the seeds' systems plausibly also got wrong, added to the
+# examples (marked "Public exposure" there). These policies must report exactly these resources -
+# nothing more, nothing less - in preview and in update.
+EXPOSURE_POLICIES = (
+    "aws-lambda-permission-not-public", "aws-lambda-function-url-authenticated", "aws-resource-policy-not-public",
+    "aws-iam-role-trust-scoped", "aws-apigatewayv2-route-authorized", "aws-sqs-queue-encrypted",
+    "aws-sns-topic-encrypted", "aws-ssm-parameter-secure-string",
+)
+EXPOSURE: Dict[str, Set[Tuple[str, str, str]]] = {
+    "000": {
+        # "optimized for web display": a public-read policy on the processed bucket
+        ("aws-resource-policy-not-public", "mandatory", "processed-bucket-public-read"),
+        # the dead-letter queue that is never wired, under the AWS-managed key
+        ("aws-sqs-queue-encrypted", "mandatory", "image-processor-dlq"),
+    },
+    "004": {
+        ("aws-apigatewayv2-route-authorized", "advisory", "items-route"),
+        ("aws-apigatewayv2-route-authorized", "advisory", "item-route"),
+        ("aws-apigatewayv2-route-authorized", "advisory", "health-route"),
+        ("aws-lambda-function-url-authenticated", "mandatory", "health-url"),
+        # the URL's own permission (function_url_auth_type NONE) is the URL rule's business; the plain
+        # InvokeFunction one for "*" opens the function to direct invocation by anyone
+        ("aws-lambda-permission-not-public", "mandatory", "health-invoke"),
+        ("aws-iam-role-trust-scoped", "mandatory", "deploy-role"),
+        ("aws-sns-topic-encrypted", "mandatory", "api-alerts"),
+        # seed 004 "SSM parameter usage": the secret-named parameters (table above)
+        ("aws-ssm-parameter-secure-string", "mandatory", "db-password"),
+        ("aws-ssm-parameter-secure-string", "mandatory", "api-key"),
+    },
+}
+
 
 def seed_bullets(seed: str) -> List[str]:
     [path] = SEEDS.glob(f"{seed}_*.txt")
@@ -234,3 +265,13 @@ def test_every_mandatory_violation_of_the_examples_is_mandatory_by_default(runs,
     captured = runs.get(f"{example}-update")
     levels = {d.level for d in packs.analyze(captured)}
     assert "mandatory" in levels and "disabled" not in levels
+
+
+@pytest.mark.parametrize("mode", BOTH)
+@pytest.mark.parametrize("seed", ["000", "004"])
+def test_the_exposure_rules_report_exactly_the_exposed_resources(runs, packs, seed, mode):
+    example, config = EXAMPLES[seed]
+    captured = runs.get(f"{example}-{mode}")
+    reported = {(d.policy, d.level, d.urn.rsplit("::", 1)[-1]) for d in packs.analyze(captured, config)
+                if d.policy in EXPOSURE_POLICIES}
+    assert sorted(reported) == sorted(EXPOSURE[seed])

@@ -195,25 +195,45 @@ def parameters(aws) -> Any:
 
 
 @pytest.fixture
-def list_items(parameters, monkeypatch) -> ModuleType:
-    monkeypatch.setenv("API_TOKEN_PARAMETER", READ_TOKEN_PARAMETER)  # the NAME, never the value
+def authorizer(parameters, monkeypatch) -> ModuleType:
+    # the parameter NAMES, never the values
+    monkeypatch.setenv("TOKEN_PARAMETERS", json.dumps({
+        "GET /items": READ_TOKEN_PARAMETER, "POST /items": WRITE_TOKEN_PARAMETER, "GET /health": READ_TOKEN_PARAMETER}))
     monkeypatch.setenv("PARAMETER_CACHE_TTL_SECONDS", "300")
+    return load_handler("api_authorizer", monkeypatch)
+
+
+@pytest.fixture
+def list_items(aws, monkeypatch) -> ModuleType:
     return load_handler("api_list_items", monkeypatch)
 
 
 @pytest.fixture
-def create_item(parameters, monkeypatch) -> ModuleType:
-    monkeypatch.setenv("API_TOKEN_PARAMETER", WRITE_TOKEN_PARAMETER)
+def create_item(aws, monkeypatch) -> ModuleType:
     monkeypatch.setenv("UPLOAD_BUCKET", UPLOADS)
     monkeypatch.setenv("UPLOAD_PREFIX", "uploads/")
     return load_handler("api_create_item", monkeypatch)
 
 
 def request(token: str = "", body: Any = None, query: Dict[str, str] = None) -> Dict[str, Any]:
-    """An HTTP API (payload 2.0) event."""
+    """An HTTP API (payload 2.0) event, as the function receives it once the authorizer let it through."""
     headers = {"authorization": f"Bearer {token}"} if token else {}
     return {"version": "2.0", "headers": headers, "queryStringParameters": query,
             "body": body if body is None or isinstance(body, str) else json.dumps(body), "isBase64Encoded": False}
+
+
+def authorizer_request(route_key: str, authorization: str = "") -> Dict[str, Any]:
+    """What API Gateway sends a REQUEST authorizer (payload 2.0) for a route."""
+    headers = {"authorization": authorization} if authorization else {}
+    return {"version": "2.0", "type": "REQUEST", "routeKey": route_key, "headers": headers,
+            "identitySource": [authorization, route_key] if authorization else [route_key],
+            "routeArn": f"arn:aws:execute-api:{REGION}:123456789012:a1b2c3d4e5/$default/{route_key.replace(' ', '')}"}
+
+
+def authorized(authorizer: ModuleType, route_key: str, token: str) -> bool:
+    answer = authorizer.handler(authorizer_request(route_key, f"Bearer {token}" if token else ""), None)
+    assert set(answer) == {"isAuthorized"}  # a simple response, nothing else
+    return answer["isAuthorized"]
 
 
 def test_the_secure_string_is_read_decrypted_at_run_time(parameters):
@@ -222,7 +242,22 @@ def test_the_secure_string_is_read_decrypted_at_run_time(parameters):
     assert raw != READ_TOKEN
 
 
-def test_list_items_returns_the_items_and_their_status_to_the_read_token(list_items):
+@pytest.mark.parametrize("route_key, token", [("GET /items", READ_TOKEN), ("POST /items", WRITE_TOKEN),
+                                              ("GET /health", READ_TOKEN)])
+def test_the_authorizer_lets_each_route_through_with_its_own_token(authorizer, route_key, token):
+    assert authorized(authorizer, route_key, token) is True
+
+
+@pytest.mark.parametrize("route_key, authorization", [
+    ("GET /items", ""), ("GET /items", "Bearer wrong-token"), ("GET /items", f"Bearer {WRITE_TOKEN}"),
+    ("GET /items", f"Basic {READ_TOKEN}"), ("POST /items", f"Bearer {READ_TOKEN}"),
+    ("DELETE /items", f"Bearer {WRITE_TOKEN}"),  # a route without a token is refused
+])
+def test_the_authorizer_refuses_other_tokens(authorizer, route_key, authorization):
+    assert authorizer.handler(authorizer_request(route_key, authorization), None) == {"isAuthorized": False}
+
+
+def test_list_items_returns_the_items_and_their_status(list_items):
     put_item("a1", filename="a.jpg", key="uploads/a1.jpg")
     put_item("b2", filename="b.png", key="uploads/b2.png", status="processed", processedKey="processed/b2.png")
     response = list_items.handler(request(READ_TOKEN), None)
@@ -242,39 +277,32 @@ def test_list_items_pages(list_items):
     assert sorted(i["id"] for i in first["items"] + second["items"]) == ["a1", "b2"]
 
 
-@pytest.mark.parametrize("event", [request(), request("wrong-token"), request(WRITE_TOKEN),
-                                   {"headers": {"authorization": f"Basic {READ_TOKEN}"}}])
-def test_list_items_refuses_other_tokens(list_items, event):
-    response = list_items.handler(event, None)
-    assert (response["statusCode"], json.loads(response["body"])) == (401, {"message": "a valid bearer token is required"})
-
-
-def test_a_missing_parameter_raises(list_items, parameters):
+def test_a_missing_parameter_raises(authorizer, parameters):
     parameters.delete_parameter(Name=READ_TOKEN_PARAMETER)
     with pytest.raises(ClientError) as raised:
-        list_items.handler(request(READ_TOKEN), None)
+        authorized(authorizer, "GET /items", READ_TOKEN)
     assert raised.value.response["Error"]["Code"] == "ParameterNotFound"
 
 
-def test_the_parameter_is_cached_for_its_ttl_then_read_again(list_items, parameters):
-    cache = list_items.ssm_parameters
+def test_the_parameter_is_cached_for_its_ttl_then_read_again(authorizer, parameters):
+    cache = authorizer.ssm_parameters
     now = [1000.0]
     cache.clock = lambda: now[0]
-    assert list_items.handler(request(READ_TOKEN), None)["statusCode"] == 200
+    assert authorized(authorizer, "GET /items", READ_TOKEN)
     parameters.put_parameter(Name=READ_TOKEN_PARAMETER, Value="rotated-token", Type="SecureString", Overwrite=True)
 
     now[0] += 299  # within the TTL: the cached value, no SSM call
-    assert list_items.handler(request(READ_TOKEN), None)["statusCode"] == 200
-    assert list_items.handler(request("rotated-token"), None)["statusCode"] == 401
+    assert authorized(authorizer, "GET /items", READ_TOKEN)
+    assert not authorized(authorizer, "GET /items", "rotated-token")
 
     now[0] += 2  # past the TTL: read again, the rotated value applies
-    assert list_items.handler(request("rotated-token"), None)["statusCode"] == 200
-    assert list_items.handler(request(READ_TOKEN), None)["statusCode"] == 401
+    assert authorized(authorizer, "GET /items", "rotated-token")
+    assert not authorized(authorizer, "GET /items", READ_TOKEN)
 
 
-def test_the_cache_spares_ssm_calls(list_items, parameters):
+def test_the_cache_spares_ssm_calls(authorizer, parameters):
     calls = []
-    client = list_items.ssm_parameters.ssm_client()
+    client = authorizer.ssm_parameters.ssm_client()
     original = client.get_parameter
 
     def counting(**kwargs):
@@ -282,8 +310,8 @@ def test_the_cache_spares_ssm_calls(list_items, parameters):
         return original(**kwargs)
 
     client.get_parameter = counting
-    for _ in range(3):
-        list_items.handler(request(READ_TOKEN), None)
+    for route_key in ("GET /items", "GET /health", "GET /items"):
+        authorized(authorizer, route_key, READ_TOKEN)
     assert calls == [{"Name": READ_TOKEN_PARAMETER, "WithDecryption": True}]
 
 
@@ -312,7 +340,6 @@ BAD_NAME = "filename must end with one of .jpg, .jpeg, .png, .webp and have at m
     (request(WRITE_TOKEN, {}), 400, BAD_NAME),
     (request(WRITE_TOKEN, {"filename": "x" * 200 + ".jpg"}), 400, BAD_NAME),
     (request(WRITE_TOKEN, "{not json"), 400, "the body must be JSON"),
-    (request(READ_TOKEN, {"filename": "a.jpg"}), 401, "a valid bearer token is required"),
 ])
 def test_create_item_refuses_bad_requests(create_item, event, status, message):
     response = create_item.handler(event, None)

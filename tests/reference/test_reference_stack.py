@@ -40,7 +40,7 @@ PROVIDER = "pulumi:providers:aws"
 DYNAMODB_TABLE = "aws:dynamodb/table:Table"
 ITEMS_TABLE_ARN = f"arn:aws:dynamodb:us-west-2:{ACCOUNT_ID}:table/serverless-reference-dev-items"
 PROCESSOR = "image-pipeline-processor"
-API_FUNCTIONS = ["items-api-list-items", "items-api-create-item", "items-api-health"]
+API_FUNCTIONS = ["items-api-list-items", "items-api-create-item", "items-api-health", "items-api-authorizer"]
 ALL_FUNCTIONS = [PROCESSOR, *API_FUNCTIONS]
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's "unknown during preview" marker
 MODES = ["reference-preview", "reference-update"]
@@ -292,13 +292,32 @@ def test_api_permissions_are_scoped_to_the_apis_execution_arn_and_route(stack):
     api = named(stack, "aws:apigatewayv2/api:Api", "items-api")
     permissions = [p for p in of_type(stack, "aws:lambda/permission:Permission")
                    if p.props["principal"] == "apigateway.amazonaws.com"]
-    assert len(permissions) == 3
+    assert len(permissions) == 4  # one per route, one for the authorizer
     for permission in permissions:
         assert prop_sources(stack, permission, "sourceArn", "aws:apigatewayv2/api:Api") == [api]
+    authorizer = named(stack, "aws:apigatewayv2/authorizer:Authorizer", "items-api-token-authorizer")
+    assert prop_sources(stack, named(stack, "aws:lambda/permission:Permission", "items-api-authorizer-invoke"),
+                        "sourceArn", "aws:apigatewayv2/authorizer:Authorizer") == [authorizer]
     if not stack.preview:
         arns = sorted(p.props["sourceArn"] for p in permissions)
-        base = f"arn:aws:execute-api:us-west-2:{ACCOUNT_ID}:items-api-api/*"
-        assert arns == [f"{base}/GET/health", f"{base}/GET/items", f"{base}/POST/items"]
+        base = f"arn:aws:execute-api:us-west-2:{ACCOUNT_ID}:items-api-api"
+        assert arns[:3] == [f"{base}/*/GET/health", f"{base}/*/GET/items", f"{base}/*/POST/items"]
+        assert re.fullmatch(re.escape(f"{base}/authorizers/") + r"[^/*]+", arns[3]), arns[3]
+
+
+def test_every_route_is_authorized_by_the_token_authorizer_per_route_and_token(stack):
+    authorizer = named(stack, "aws:apigatewayv2/authorizer:Authorizer", "items-api-token-authorizer")
+    assert {k: authorizer.props[k] for k in ("authorizerType", "authorizerPayloadFormatVersion",
+                                             "enableSimpleResponses", "identitySources",
+                                             "authorizerResultTtlInSeconds")} == {
+        "authorizerType": "REQUEST", "authorizerPayloadFormatVersion": "2.0", "enableSimpleResponses": True,
+        # the route key in the cache key: a cached "yes" for the read token never opens POST /items
+        "identitySources": ["$request.header.Authorization", "$context.routeKey"],
+        "authorizerResultTtlInSeconds": 300}
+    assert prop_sources(stack, authorizer, "authorizerUri", FUNCTION) == [named(stack, FUNCTION, "items-api-authorizer")]
+    for route in of_type(stack, "aws:apigatewayv2/route:Route"):
+        assert route.props["authorizationType"] == "CUSTOM"
+        assert prop_sources(stack, route, "authorizerId", "aws:apigatewayv2/authorizer:Authorizer") == [authorizer]
 
 
 def test_cors_origins_come_from_config(stack):
@@ -324,19 +343,24 @@ def test_the_stage_logs_access_and_throttles_the_default_route(stack):
 def test_functions_get_parameter_names_never_values(stack):
     parameters = {p.name: p for p in of_type(stack, "aws:ssm/parameter:Parameter")}
     key = named(stack, "aws:kms/key:Key", "data-key")
-    for name, function_name in [("items-api-read-token", "items-api-list-items"),
-                                ("items-api-write-token", "items-api-create-item")]:
-        parameter = parameters[name]
+    variables = named(stack, FUNCTION, "items-api-authorizer").props["environment"]["variables"]
+    read, write = (parameters[f"items-api-{kind}-token"] for kind in ("read", "write"))
+    # each route's token parameter, by NAME: the authorizer reads and decrypts the value at run time
+    assert json.loads(variables["TOKEN_PARAMETERS"]) == {
+        "GET /items": read.props["name"], "POST /items": write.props["name"], "GET /health": read.props["name"]}
+    for parameter in (read, write):
         assert parameter.props["type"] == "SecureString"
         assert prop_sources(stack, parameter, "keyId", "aws:kms/key:Key") == [key]
         assert "4dabf18193072939515e22adb298388d" in parameter.props["value"]  # a secret in the state
-        variables = named(stack, FUNCTION, function_name).props["environment"]["variables"]
-        assert variables["API_TOKEN_PARAMETER"] == parameter.props["name"]
         assert plain(parameter.props["value"]) not in json.dumps(variables)
-        if not stack.preview:  # the policy names the parameter's ARN, known after the update
-            statements = _statements(stack, function_name)
-            assert statements["ReadOwnTokenParameter"]["Action"] == ["ssm:GetParameter"]
-            assert statements["ReadOwnTokenParameter"]["Resource"].endswith(parameter.props["name"])
+    for function_name in API_FUNCTIONS:  # the data functions never see a token
+        if function_name != "items-api-authorizer":
+            assert "TOKEN" not in json.dumps(named(stack, FUNCTION, function_name).props["environment"])
+    if not stack.preview:  # the policy names the parameters' ARNs, known after the update
+        statements = _statements(stack, "items-api-authorizer")
+        assert statements["ReadTokenParameters"]["Action"] == ["ssm:GetParameter"]
+        assert [arn.rsplit(":parameter", 1)[1] for arn in statements["ReadTokenParameters"]["Resource"]] == [
+            read.props["name"], write.props["name"]]
 
 
 def test_the_api_url_is_a_stack_output(runs):
@@ -403,7 +427,7 @@ def test_names_are_autonamed_or_carry_the_stack(stack):
 
 def test_functions_and_the_layer_are_archives_the_program_built_with_their_hash(runs, stack):
     archives: List[ResourceState] = [*of_type(stack, FUNCTION), *of_type(stack, "aws:lambda/layerVersion:LayerVersion")]
-    assert len(archives) == 5
+    assert len(archives) == 6  # four API functions (with the authorizer), the processor, the layer
     for resource in archives:
         path = Path(resource.props["code"]["path"])
         assert path.parent == runs.build_dir and path.suffix == ".zip"
@@ -417,4 +441,4 @@ def test_preview_and_update_deploy_the_same_packages(runs):
         return {r.name: r.props["sourceCodeHash"] for r in captured.resources if "sourceCodeHash" in r.props}
 
     assert hashes("reference-preview") == hashes("reference-update")
-    assert len(hashes("reference-preview")) == 5
+    assert len(hashes("reference-preview")) == 6

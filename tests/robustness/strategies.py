@@ -137,12 +137,30 @@ PRINCIPALS = (
     {"AWS": "*"}, {"AWS": ["arn:aws:iam::123456789012:root"]}, {"AWS": "123456789012"},
     {"Federated": "cognito-identity.amazonaws.com"}, {"CanonicalUser": "abc"}, {}, [], "lambda.amazonaws.com",
     UNKNOWN_OBJECT_VALUE, {"Service": UNKNOWN_STRING_VALUE},
+    # what the exposure rules tell apart: anyone, whole accounts, named principals, identity providers
+    {"AWS": ["*"]}, {"AWS": "arn:aws:iam::*:root"}, {"AWS": ""}, {"AWS": ["123456789012", None, 5, {}]},
+    {"AWS": ["arn:aws:iam::210987654321:root", "arn:aws:iam::123456789012:role/role-1", UNKNOWN_STRING_VALUE]},
+    {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+    {"Federated": "arn:aws:iam::123456789012:oidc-provider/"}, {"Federated": "arn:aws:iam::123456789012:saml-provider/Okta"},
+    {"Federated": ["cognito-identity.amazonaws.com", "graph.facebook.com", UNKNOWN_STRING_VALUE]},
+    {"CanonicalUser": ["79a59df9", {}]}, {"Service": "*"}, "arn:aws:iam::123456789012:root", " * ",
 )
 CONDITIONS = (
     {"Bool": {"aws:SecureTransport": "false"}}, {"Bool": {"aws:SecureTransport": False}},
     {"StringEquals": {"aws:SourceAccount": "123456789012"}},
     {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::bucket-1"}}, {"StringLike": {"s3:prefix": ["uploads/*"]}},
     {}, [], "yes", UNKNOWN_OBJECT_VALUE,
+    # operators with set prefixes and IfExists, keys in any case, values that limit nothing
+    {"StringLike": {"aws:SourceArn": "*"}}, {"StringEqualsIfExists": {"AWS:SourceAccount": "123456789012"}},
+    {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-a1b2/*", UNKNOWN_STRING_VALUE]}},
+    {"ForAllValues:StringEquals": {"AWS:PrincipalOrgID": "o-a1b2c3d4e5"}}, {"Null": {"aws:SourceArn": "false"}},
+    {"IpAddress": {"aws:SourceIp": ["0.0.0.0/0", 5, None]}}, {"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+    {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+     "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:*", {}]}},
+    {"StringEquals": {"sts:ExternalId": []}}, {"ArnLike": {"aws:SourceArn": [None, "arn:aws:s3:::*"]}},
+    {"StringEquals": {"kms:CallerAccount": "123456789012", "kms:ViaService": "sqs.us-west-2.amazonaws.com"}},
+    {"StringEquals": "x"}, {"ForAnyValue:": {"": ""}}, {":": {"aws:sourcearn": {"a": "b"}}},
+    {"StringEquals": {"aws:SourceArn": UNKNOWN_STRING_VALUE}},
 )
 EFFECTS = ("Allow", "Allow", "Allow", "Deny", "allow", "", None, 1, UNKNOWN_STRING_VALUE)
 VERSIONS = ("2012-10-17", "2012-10-17", "2012-10-17", "2008-10-17", "", 1, None, UNKNOWN_STRING_VALUE)

@@ -1,3 +1,5 @@
+import pytest
+
 from policypack.core.types import QUEUE, TOPIC
 from policypack.rules.messaging import sns_topic_encrypted, sqs_queue_encrypted
 from tests.support.harness import UNKNOWN_BOOL, UNKNOWN_STRING, Violation, analyze
@@ -72,6 +74,40 @@ def test_unknown_sse_flag_does_not_excuse_a_missing_key_by_default():
     ]
 
 
+AWS_MANAGED_SQS = (
+    "an AWS-managed key whose key policy cannot be changed: the services that send to a queue (SNS, S3 event "
+    "notifications, EventBridge) cannot use it, so what they send is lost. Set it to a customer-managed KMS key "
+    "(e.g. `key.arn`) whose key policy lets them, or set `allowAwsManagedKey` if only principals of this account "
+    "send to the queue."
+)
+
+
+@pytest.mark.parametrize("key_id", ["alias/aws/sqs", "arn:aws:kms:us-west-2:123456789012:alias/aws/sqs",
+                                    " alias/aws/sqs", "ALIAS/AWS/SQS"])
+def test_queue_with_the_aws_managed_key_is_reported(key_id):
+    assert analyze(sqs_queue_encrypted, QUEUE, {"kmsMasterKeyId": key_id}) == [
+        sqs_violation(f'`kmsMasterKeyId` is "{key_id}", {AWS_MANAGED_SQS}')
+    ]
+
+
+def test_allow_aws_managed_key_accepts_the_aws_managed_key_for_a_queue():
+    config = {SQS: {"allowAwsManagedKey": True}}
+    assert analyze(sqs_queue_encrypted, QUEUE, {"kmsMasterKeyId": "alias/aws/sqs"}, config=config) == []
+
+
+def test_allow_aws_managed_key_still_requires_a_key():
+    config = {SQS: {"allowAwsManagedKey": True}}
+    assert analyze(sqs_queue_encrypted, QUEUE, {}, config=config) == [
+        sqs_violation(f"`kmsMasterKeyId` is not set, {NO_KEY_YOU_CONTROL}")
+    ]
+
+
+@pytest.mark.parametrize("key_id", ["alias/app-queues", "arn:aws:kms:us-west-2:123456789012:alias/app-queues",
+                                    "1234abcd-12ab-34cd-56ef-1234567890ab", "alias/awsome"])
+def test_queue_with_a_customer_key_reference_passes(key_id):
+    assert analyze(sqs_queue_encrypted, QUEUE, {"kmsMasterKeyId": key_id}) == []
+
+
 def test_other_types_are_not_applicable_to_the_queue_rule():
     assert analyze(sqs_queue_encrypted, TOPIC, {}) == []
 
@@ -107,6 +143,26 @@ def test_topic_with_a_non_string_key_is_reported():
 
 def test_unknown_topic_key_in_preview_is_deferred():
     assert analyze(sns_topic_encrypted, TOPIC, {"kmsMasterKeyId": UNKNOWN_STRING}) == []
+
+
+AWS_MANAGED_SNS = (
+    "an AWS-managed key whose key policy cannot be changed: the services that publish to a topic (CloudWatch "
+    "alarms, EventBridge, S3 event notifications) cannot use it, so what they publish is lost. Set it to a "
+    "customer-managed KMS key (e.g. `key.arn`) whose key policy lets them, or set `allowAwsManagedKey` if only "
+    "principals of this account publish to the topic."
+)
+
+
+@pytest.mark.parametrize("key_id", ["alias/aws/sns", "arn:aws:kms:eu-central-1:123456789012:alias/aws/sns"])
+def test_topic_with_the_aws_managed_key_is_reported(key_id):
+    assert analyze(sns_topic_encrypted, TOPIC, {"kmsMasterKeyId": key_id}) == [
+        Violation(SNS, "mandatory", f'`kmsMasterKeyId` is "{key_id}", {AWS_MANAGED_SNS}', "")
+    ]
+
+
+def test_allow_aws_managed_key_accepts_the_aws_managed_key_for_a_topic():
+    config = {SNS: {"allowAwsManagedKey": True}}
+    assert analyze(sns_topic_encrypted, TOPIC, {"kmsMasterKeyId": "alias/aws/sns"}, config=config) == []
 
 
 def test_other_types_are_not_applicable_to_the_topic_rule():

@@ -157,3 +157,40 @@ def test_malformed_parameter_does_not_raise():
 
 def test_other_types_are_not_applicable():
     assert analyze(parameter_secure_string, KMS_KEY, {"description": "password key"}) == []
+
+
+# -- every SecureString, whatever its name (catalog v2) ------------------------------------------
+
+SECURE_STRING_REASON = 'Choosing `type` "SecureString" says its value is sensitive'
+
+
+def test_secure_string_with_an_ordinary_name_and_no_key_is_reported():
+    props = {"name": "/app/feature-flags", "type": "SecureString", "value": "on"}
+    assert check(props) == [
+        violation(
+            f"{SECURE_STRING_REASON}, but `keyId` is not set, so it is encrypted with the AWS-managed key "
+            f"alias/aws/ssm, which lets every IAM principal in the account decrypt it: {CMK_FIX}"
+        )
+    ]
+
+
+def test_secure_string_with_an_ordinary_name_and_the_aws_managed_alias_arn_is_reported():
+    key_id = "arn:aws:kms:eu-west-1:123456789012:alias/aws/ssm"
+    props = {"name": "/app/feature-flags", "type": "SecureString", "keyId": key_id, "value": "on"}
+    assert check(props) == [
+        violation(
+            f'{SECURE_STRING_REASON}, but `keyId` is "{key_id}", an AWS-managed key that lets every IAM principal '
+            f"in the account decrypt it: {CMK_FIX}"
+        )
+    ]
+
+
+@pytest.mark.parametrize("key_id", [KEY_ARN, "1234abcd-12ab-34cd-56ef-1234567890ab", "alias/app-config",
+                                    "arn:aws:kms:us-west-2:123456789012:alias/app-config"])
+def test_secure_string_with_an_ordinary_name_and_a_customer_key_passes(key_id):
+    assert check({"name": "/app/feature-flags", "type": "SecureString", "keyId": key_id, "value": "on"}) == []
+
+
+def test_secure_string_with_an_unknown_key_and_an_ordinary_name_is_deferred():
+    props = {"name": UNKNOWN_STRING, "type": "SecureString", "keyId": UNKNOWN_STRING, "value": UNKNOWN_STRING}
+    assert check(props, name="flags") == []

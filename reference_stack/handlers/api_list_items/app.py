@@ -1,9 +1,9 @@
-"""GET /items: the items and whether each image is processed yet, for callers that hold the read token.
+"""GET /items: the items and whether each image is processed yet.
 
-Items come from ITEMS_TABLE, a page at a time (`limit`, and `next` from the previous page). The
-token is the SSM SecureString named by API_TOKEN_PARAMETER, read and decrypted at run time
-(ssm_parameters). A wrong or missing token is a 401; an SSM or DynamoDB failure raises (a 500 for
-the caller, the Errors alarm for the operators).
+Only requests with the read token get here: the API's authorizer (api_authorizer) checks it before
+API Gateway invokes this function. Items come from ITEMS_TABLE, a page at a time (`limit`, and
+`next` from the previous page). A DynamoDB failure raises (a 500 for the caller, the Errors alarm
+for the operators).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any, Dict
 import boto3
 
 import http_helpers
-import ssm_parameters
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
@@ -30,9 +29,6 @@ def dynamodb_client() -> Any:
 
 
 def handler(event: Dict[str, Any], context: Any = None) -> Dict[str, Any]:
-    token = ssm_parameters.get_parameter(os.environ["API_TOKEN_PARAMETER"])
-    if not http_helpers.authorized(event, token):
-        return http_helpers.response(401, {"message": "a valid bearer token is required"})
     query = event.get("queryStringParameters") or {}
     try:
         limit = min(max(int(query.get("limit", DEFAULT_LIMIT)), 1), MAX_LIMIT)
