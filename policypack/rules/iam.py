@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
+from ..core import iam_data
 from ..core import types as t
 from ..core.arn import s3_bucket_and_key
 from ..core.iam import (
@@ -16,7 +17,6 @@ from ..core.iam import (
     Statement,
     action_matches,
     aws_managed_policy_path,
-    covers_any,
     documents_of,
     identity_documents,
     is_resource_wildcard,
@@ -26,7 +26,6 @@ from ..core.iam import (
 )
 from ..core.props import UNKNOWN, get, show
 from ..core.rule import HIGH, MANDATORY, MEDIUM, Config, Resource, resource_rule
-from ..data.iam_actions import ACTIONS_WITHOUT_RESOURCE_LEVEL
 
 POLICY_VERSION = "2012-10-17"
 MAX_QUOTED = 5  # values quoted in one message before "and N more"
@@ -53,6 +52,21 @@ def _allow_statements(resource: Resource) -> Iterator[Tuple[str, Statement]]:
 
 ATTACHMENT_TYPES = (t.ROLE_POLICY_ATTACHMENT, t.POLICY_ATTACHMENT, t.USER_POLICY_ATTACHMENT, t.GROUP_POLICY_ATTACHMENT)
 
+# AWS-managed policies that Amazon EKS documents as the permissions of the roles it assumes (the EKS User
+# Guide's "cluster IAM role", "EKS Auto Mode cluster IAM role", "node IAM role" and "Pod execution IAM role"
+# pages). They are what the EKS control plane, kubelet, VPC CNI and Fargate need, not what a workload
+# needs, and AWS changes them when the service's needs change (e.g. AmazonEKSClusterPolicy for new
+# features): a customer-managed copy would fall behind. AmazonEKSServicePolicy is not here: EKS has not
+# needed it since April 2020.
+SERVICE_REQUIRED_POLICIES = (
+    "AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController",
+    "AmazonEKSComputePolicy", "AmazonEKSBlockStoragePolicy", "AmazonEKSLoadBalancingPolicy",
+    "AmazonEKSNetworkingPolicy",
+    "AmazonEKSWorkerNodePolicy", "AmazonEKSWorkerNodeMinimalPolicy", "AmazonEKS_CNI_Policy",
+    "AmazonEC2ContainerRegistryReadOnly", "AmazonEC2ContainerRegistryPullOnly",
+    "AmazonEKSFargatePodExecutionRolePolicy",
+)
+
 
 @resource_rule(
     name="aws-iam-no-aws-managed-policies",
@@ -63,7 +77,9 @@ ATTACHMENT_TYPES = (t.ROLE_POLICY_ATTACHMENT, t.POLICY_ATTACHMENT, t.USER_POLICY
     remediation_steps="Replace the attachment with an `aws.iam.RolePolicy(role=role.id, policy=pulumi.Output.json_dumps"
     "({...}))` that grants only the actions and resources the workload uses - for Lambda logging, "
     "`logs:CreateLogStream` and `logs:PutLogEvents` on the function's own log group ARN - or list a deliberate "
-    "exception in `allowedManagedPolicies`.",
+    "exception in `allowedManagedPolicies`. The policies Amazon EKS documents for its cluster, node and pod "
+    "execution roles are accepted by default (`allowServiceRequiredPolicies`): they grant the service what it needs "
+    "to run the cluster, not the workload, and AWS updates them as EKS changes, so a copy would fall behind.",
     url="https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html",
     config_options={
         "allowedManagedPolicies": {
@@ -72,13 +88,21 @@ ATTACHMENT_TYPES = (t.ROLE_POLICY_ATTACHMENT, t.POLICY_ATTACHMENT, t.USER_POLICY
             "default": [],
             "description": "AWS-managed policies that may be attached: full ARNs, or names such as "
             "\"AWSXRayDaemonWriteAccess\" or \"service-role/AWSLambdaVPCAccessExecutionRole\".",
-        }
+        },
+        "allowServiceRequiredPolicies": {
+            "type": "boolean",
+            "default": True,
+            "description": "Accept the AWS-managed policies Amazon EKS documents for the roles it assumes: "
+            + ", ".join(SERVICE_REQUIRED_POLICIES) + ".",
+        },
     },
     tags=["iam", "least-privilege"],
 )
 def no_aws_managed_policies(resource: Resource, config: Config) -> Iterator[str]:
     configured = config.get("allowedManagedPolicies")
     allowed = [a for a in configured if isinstance(a, str)] if isinstance(configured, list) else []
+    if config.get("allowServiceRequiredPolicies") is not False:
+        allowed += SERVICE_REQUIRED_POLICIES
     for path, arn in _attached_policy_arns(resource):
         managed = aws_managed_policy_path(arn)
         if managed is None or _is_allowed(arn, managed, allowed):
@@ -166,23 +190,45 @@ def _actions_needing_resources(statement: Statement) -> str:
     or when only unknown actions could have any."""
     if statement.actions is None:
         return "every action not in `NotAction`" if statement.not_actions is not None else ""
-    scoped = [a for a in known_strings(statement.actions) if not _without_resource_level(a)]
+    scoped = [a for a in known_strings(statement.actions) if _needs_named_resources(a)]
     return _quoted(scoped) if scoped else ""
 
 
-def _without_resource_level(action: str) -> bool:
-    return any(action_matches(pattern, action) for pattern in ACTIONS_WITHOUT_RESOURCE_LEVEL)
+# Actions that AWS's data lets name resources but that the pack accepts on "*", each for a reason a user
+# can check. Every other exemption comes from the data itself (actions with no resource types).
+ACCEPTED_ON_ANY_RESOURCE = {
+    # Lambda's VPC access: the ENI is created by Lambda's service, so no ARN is known in advance, and AWS's
+    # own least-privilege policy (AWSLambdaVPCAccessExecutionRole) grants these on "*".
+    "ec2:CreateNetworkInterface": "Lambda VPC access",
+    "ec2:DeleteNetworkInterface": "Lambda VPC access",
+    "ec2:AssignPrivateIpAddresses": "Lambda VPC access",
+    "ec2:UnassignPrivateIpAddresses": "Lambda VPC access",
+    # read-only inventory; the few Describe actions with a resource type (e.g. DescribeInstanceAttribute)
+    # read metadata only
+    "ec2:Describe*": "read-only EC2 inventory",
+    # its only resource type is an OTLP dataset; classic metrics are scoped with the `cloudwatch:namespace`
+    # condition key instead
+    "cloudwatch:PutMetricData": "condition-scoped (cloudwatch:namespace)",
+}
+
+
+def _accepted_on_any_resource(action: str) -> bool:
+    return any(action_matches(accepted, action) for accepted in ACCEPTED_ON_ANY_RESOURCE)
+
+
+def _needs_named_resources(action: str) -> bool:
+    """Whether an Action entry covers an action that should be scoped to named resources: one that AWS's
+    data says supports resource-level permissions and that is not accepted on "*" above. `*`, and actions
+    the data does not know, count as scopable."""
+    if _accepted_on_any_resource(action):
+        return False
+    covered = iam_data.expand(action)
+    if not covered:
+        return True
+    return any(a.resource_level and not _accepted_on_any_resource(a.qualified) for a in covered)
 
 
 # -- aws-iam-s3-access-prefix-scoped ---------------------------------------------------------------
-
-S3_OBJECT_ACTIONS: Tuple[str, ...] = (
-    "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:GetObjectAcl", "s3:GetObjectTagging",
-    "s3:PutObject", "s3:PutObjectAcl", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:PutObjectLegalHold",
-    "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:DeleteObjectTagging", "s3:RestoreObject",
-    "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:ReplicateObject",
-)
-
 
 @resource_rule(
     name="aws-iam-s3-access-prefix-scoped",
@@ -198,7 +244,7 @@ S3_OBJECT_ACTIONS: Tuple[str, ...] = (
 )
 def s3_access_prefix_scoped(resource: Resource, config: Config) -> Iterator[str]:
     for path, statement in _allow_statements(resource):
-        granted = covers_any(statement.actions, S3_OBJECT_ACTIONS)
+        granted = [a for a in known_strings(statement.actions) if iam_data.covers_s3_object_action(a)]
         if not granted:
             continue
         for arn in known_strings(statement.resources):

@@ -81,6 +81,32 @@ def test_managed_policy_allowed_by_config(entry):
     assert analyze(no_aws_managed_policies, t.ROLE_POLICY_ATTACHMENT, props, config=config) == []
 
 
+EKS_ROLE_POLICIES = ["AmazonEKSClusterPolicy", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy",
+                     "AmazonEC2ContainerRegistryReadOnly", "AmazonEC2ContainerRegistryPullOnly",
+                     "AmazonEKSVPCResourceController", "AmazonEKSWorkerNodeMinimalPolicy"]
+
+
+@pytest.mark.parametrize("policy", EKS_ROLE_POLICIES)
+def test_managed_policies_eks_requires_for_its_roles_pass_by_default(policy):
+    """The shape of pulumi/examples aws-py-eks: the cluster and node roles the EKS User Guide prescribes."""
+    props = {"role": "ec2-nodegroup-iam-role", "policyArn": f"arn:aws:iam::aws:policy/{policy}"}
+    assert analyze(no_aws_managed_policies, t.ROLE_POLICY_ATTACHMENT, props) == []
+
+
+def test_managed_policies_eks_requires_are_reported_when_not_accepted():
+    config = {no_aws_managed_policies.name: {"allowServiceRequiredPolicies": False}}
+    arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
+    assert analyze(no_aws_managed_policies, t.ROLE_POLICY_ATTACHMENT, {"policyArn": arn}, config=config) == [
+        managed("policyArn", arn)]
+
+
+def test_managed_eks_service_policy_that_eks_no_longer_needs_is_reported():
+    arn = "arn:aws:iam::aws:policy/AmazonEKSServicePolicy"
+    props = {"assumeRolePolicy": json.dumps(TRUST), "managedPolicyArns": [
+        "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", arn]}
+    assert analyze(no_aws_managed_policies, t.ROLE, props) == [managed("managedPolicyArns[1]", arn)]
+
+
 def test_managed_unknowns_in_preview_are_deferred():
     assert analyze(no_aws_managed_policies, t.ROLE_POLICY_ATTACHMENT, {"policyArn": UNKNOWN_STRING}) == []
     assert analyze(no_aws_managed_policies, t.ROLE, {"managedPolicyArns": UNKNOWN_ARRAY}) == []
@@ -176,6 +202,38 @@ def test_wildcard_resources_actions_without_resource_level_permissions_pass():
     assert analyze(no_wildcard_resources, t.ROLE_POLICY, props) == []
 
 
+def test_wildcard_resources_ecs_exec_channels_pass():
+    """The shape of pulumi/examples aws-py-langserve: a task role's "ExecuteCommand" inline policy. AWS's data
+    lists no resource type for the ssmmessages actions, so "*" is the only resource they can have."""
+    execute_command = document(allow(["ssmmessages:CreateControlChannel", "ssmmessages:OpenControlChannel",
+                                      "ssmmessages:CreateDataChannel", "ssmmessages:OpenDataChannel"], "*"))
+    props = {"assumeRolePolicy": json.dumps(TRUST), "inlinePolicies": [{"name": "ExecuteCommand",
+                                                                         "policy": execute_command}]}
+    assert analyze(no_wildcard_resources, t.ROLE, props) == []
+
+
+def test_wildcard_resources_step_functions_log_delivery_passes():
+    """What AWS tells a state machine's role to allow for logging to CloudWatch Logs: all on "*"."""
+    props = role_policy(allow(["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+                               "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+                               "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"], "*"),
+                        allow(["xray:Put*", "xray:GetSampling*", "ecr:GetAuthorizationToken"], "*"))
+    assert analyze(no_wildcard_resources, t.ROLE_POLICY, props) == []
+
+
+def test_wildcard_resources_wildcards_are_judged_by_what_they_cover():
+    # ec2:*NetworkInterface also covers Attach/Detach/ModifyNetworkInterface, which name an ENI
+    props = role_policy(allow(["s3:Get*", "ssmmessages:*", "logs:*LogDelivery*", "ec2:*NetworkInterface"], "*"))
+    assert analyze(no_wildcard_resources, t.ROLE_POLICY, props) == [
+        wildcard_resources("policy", "Statement[0]", "\"s3:Get*\", \"ec2:*NetworkInterface\"", "\"*\"")]
+
+
+def test_wildcard_resources_actions_unknown_to_aws_count_as_scopable():
+    props = role_policy(allow(["ssmmessages:CreateControlChanel", "*"], "*"))
+    assert analyze(no_wildcard_resources, t.ROLE_POLICY, props) == [
+        wildcard_resources("policy", "Statement[0]", "\"ssmmessages:CreateControlChanel\", \"*\"", "\"*\"")]
+
+
 def test_wildcard_resources_star_is_reported_for_scopable_actions_only():
     props = role_policy(allow(["xray:PutTraceSegments", "s3:GetObject", "logs:PutLogEvents"], ["*"]))
     assert analyze(no_wildcard_resources, t.ROLE_POLICY, props) == [
@@ -254,6 +312,17 @@ def test_s3_wildcard_actions_covering_object_actions_are_reported():
                   "`policy` Statement[1] grants \"s3:Get*\" on \"*\", every object of every bucket: grant them on the "
                   "key prefix the workload uses (e.g. \"arn:aws:s3:::<bucket>/uploads/*\")."),
     ]
+
+
+def test_s3_object_actions_come_from_aws_data():
+    """Every action whose resource type is an S3 object counts, not only the common ones (the hand list of
+    17 missed these), and bucket-level actions on a bucket's objects do not."""
+    props = role_policy(allow(["s3:PutObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:ReplicateDelete",
+                               "s3:GetBucketTagging"], "arn:aws:s3:::b/*"))
+    assert analyze(s3_access_prefix_scoped, t.ROLE_POLICY, props) == [
+        whole_bucket("Statement[0]", "\"s3:PutObjectVersionAcl\", \"s3:GetObjectVersionTagging\", "
+                     "\"s3:ReplicateDelete\"", "arn:aws:s3:::b/*", "every object of the bucket",
+                     "arn:aws:s3:::b/uploads/*")]
 
 
 def test_s3_bucket_name_wildcards_are_reported():
