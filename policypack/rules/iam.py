@@ -26,8 +26,11 @@ from ..core.iam import (
 )
 from ..core.props import UNKNOWN, get, show
 from ..core.rule import HIGH, MANDATORY, MEDIUM, Config, Resource, resource_rule
+from .outputs import holds_stringified_output
 
 POLICY_VERSION = "2012-10-17"
+LEGACY_VERSION = "2008-10-17"  # IAM's first policy language: accepted, and what a document without Version gets
+POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 MAX_QUOTED = 5  # values quoted in one message before "and N more"
 ARN_LIMIT = 200  # characters of an ARN quoted in a message (ARNs run longer than show()'s default)
 
@@ -291,21 +294,24 @@ KIND_NAMES = {IDENTITY: "an identity-based policy", RESOURCE_BASED: "a resource-
 
 @resource_rule(
     name="aws-iam-policy-document-valid",
-    description="Policy documents are JSON objects with Version 2012-10-17 and complete statements.",
+    description="Policy documents are JSON objects in a policy language IAM accepts, with complete statements.",
     resource_types=list(DOCUMENT_TYPES),
     enforcement_level=MANDATORY,
     severity=HIGH,
     remediation_steps="Build the document as a Python dict and serialise it once with "
     "`pulumi.Output.json_dumps({...})` (or `aws.iam.get_policy_document_output(...).json`) so Outputs inside it "
     "resolve; start it with `\"Version\": \"2012-10-17\"`, give every statement `Effect`, `Action`, and `Resource` "
-    "(identity policies) or `Principal` (trust and resource policies).",
+    "(identity policies) or `Principal` (trust and resource policies). A document in the 2008-10-17 language (or "
+    "with no `Version`, which IAM reads as 2008-10-17) is valid and is reported only when it uses a policy variable "
+    "such as `${aws:username}`, which that language takes literally. A document holding the text of a stringified "
+    "Output is left to `pulumi-no-unresolved-outputs`, which names the cause.",
     url="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html",
     tags=["iam", "correctness"],
 )
 def policy_document_valid(resource: Resource, config: Config) -> Iterator[str]:
     for path, kind, raw in documents_of(resource.type, resource.props):
-        if raw is UNKNOWN:
-            continue
+        if raw is UNKNOWN or holds_stringified_output(raw):
+            continue  # a stringified Output is one cause, reported once: by pulumi-no-unresolved-outputs
         yield from _document_messages(f"`{path}`", kind, raw)
 
 
@@ -315,14 +321,12 @@ def _document_messages(where: str, kind: str, raw: Any) -> Iterator[str]:
         yield f"{where} {problem}{_problem_fix(problem)}."
     as_object = _document_object(raw)
     if as_object is not None:
-        yield from _version_messages(where, as_object.get("Version"))
+        yield from _version_messages(where, as_object)
     for statement in document.statements:
         yield from _statement_messages(where, kind, statement)
 
 
 def _problem_fix(problem: str) -> str:
-    if "Output" in problem:
-        return ""  # the reader's text already says what to do
     if problem.startswith('has no "Statement"'):
         return ': add a "Statement" list'
     return ": build the document as a dict and serialise it with `pulumi.Output.json_dumps`"
@@ -337,14 +341,22 @@ def _document_object(raw: Any) -> Optional[Dict[str, Any]]:
     return raw if isinstance(raw, dict) else None
 
 
-def _version_messages(where: str, version: Any) -> Iterator[str]:
+def _version_messages(where: str, document: Dict[str, Any]) -> Iterator[str]:
+    """IAM accepts two policy languages. 2008-10-17 (also what a document without `Version` gets) differs
+    only in taking policy variables literally, so it is reported only when the document uses one."""
+    version = document.get("Version")
     if version is UNKNOWN or version == POLICY_VERSION:
         return
-    if version is None:
-        yield (f"{where} has no `Version`: add \"Version\": \"{POLICY_VERSION}\" (without it IAM applies the 2008 "
-               "language, where policy variables do not work).")
-    else:
-        yield f"{where} has `Version` {show(version)}: use \"{POLICY_VERSION}\"."
+    if version is None or version == LEGACY_VERSION:
+        variables = sorted(set(POLICY_VARIABLE.findall(json.dumps(document.get("Statement"), default=str))))
+        if variables:
+            language = ("has no `Version`, so IAM reads it in the 2008-10-17 language" if version is None
+                        else f"has `Version` \"{LEGACY_VERSION}\"")
+            yield (f"{where} {language}, which takes policy variables literally: {_quoted(variables)} would match "
+                   f"only that text. Set \"Version\": \"{POLICY_VERSION}\".")
+        return
+    yield (f"{where} has `Version` {show(version)}, which is not a policy language IAM knows: use "
+           f"\"{POLICY_VERSION}\".")
 
 
 def _statement_messages(where: str, kind: str, statement: Statement) -> Iterator[str]:

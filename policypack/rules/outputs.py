@@ -57,6 +57,11 @@ def _stringified_outputs(props: Any) -> Iterator[Tuple[str, bool]]:
             stack.extend(reversed([(f"{path}[{i}]", child) for i, child in enumerate(value)]))
 
 
+def holds_stringified_output(value: Any) -> bool:
+    """Whether a string anywhere in `value` (a key or a value) is the text of a stringified Output."""
+    return next(_stringified_outputs(value), None) is not None
+
+
 def _has_marker(text: Any) -> bool:
     return isinstance(text, str) and any(marker in text for marker in UNRESOLVED_OUTPUT_MARKERS)
 

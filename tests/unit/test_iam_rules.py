@@ -12,6 +12,7 @@ from policypack.rules.iam import (
     policy_document_valid,
     s3_access_prefix_scoped,
 )
+from policypack.rules.outputs import no_unresolved_outputs
 from tests.support.harness import UNKNOWN_ARRAY, UNKNOWN_OBJECT, UNKNOWN_STRING, Violation, analyze
 
 BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
@@ -371,11 +372,19 @@ def test_document_valid_role_and_policies_pass():
     assert analyze(policy_document_valid, t.ROLE, {"assumeRolePolicy": TRUST}) == []  # an object, not a string
 
 
-def test_document_with_stringified_output_of_seed_004_is_reported():
+def test_document_with_stringified_output_of_seed_004_is_reported_once_by_the_outputs_rule():
+    """One cause, one finding: the document rule leaves a stringified Output to pulumi-no-unresolved-outputs."""
     text = '{"Version": "2012-10-17", "Statement": [{"Resource": "Calling __str__ on an Output[T] is not supported."}]}'
-    assert analyze(policy_document_valid, t.ROLE_POLICY, {"role": "r", "policy": text}) == [invalid(
-        "`policy` contains the text of an unresolved Pulumi Output, not a value: build the document with "
-        "pulumi.Output.json_dumps or .apply.")]
+    as_object = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "<pulumi.output.Output object at 0x7f3a2c1d0e50>"}]}
+    assert analyze(policy_document_valid, t.ROLE_POLICY, {"role": "r", "policy": text}) == []
+    assert analyze(policy_document_valid, t.ROLE, {"assumeRolePolicy": TRUST, "inlinePolicies": [
+        {"name": "s3", "policy": as_object}]}) == []
+    assert analyze([policy_document_valid, no_unresolved_outputs], t.ROLE_POLICY, {"role": "r", "policy": text}) == [
+        mandatory(no_unresolved_outputs,
+                  "`policy` holds the text of a Pulumi Output turned into a string (\"Calling __str__ on an "
+                  "Output[...]\" or \"<pulumi.output.Output object at ...>\"), not its value: build it with "
+                  "`Output.concat`, `Output.format`, `.apply` or `Output.json_dumps` instead of str() or an f-string.")]
 
 
 @pytest.mark.parametrize("raw, problem", [
@@ -395,12 +404,32 @@ def test_document_without_statement_is_reported():
 
 def test_document_version_is_checked():
     statement = allow("s3:GetObject", "arn:aws:s3:::b/uploads/*")
-    assert analyze(policy_document_valid, t.ROLE_POLICY, {"policy": json.dumps({"Statement": [statement]})}) == [
-        invalid("`policy` has no `Version`: add \"Version\": \"2012-10-17\" (without it IAM applies the 2008 "
-                "language, where policy variables do not work).")]
-    assert analyze(policy_document_valid, t.ROLE_POLICY,
-                   {"policy": document(statement, version="2008-10-17")}) == [
-        invalid("`policy` has `Version` \"2008-10-17\": use \"2012-10-17\".")]
+    for version in ("2012-10-17", "2008-10-17", None):  # IAM accepts both languages; no Version means 2008-10-17
+        raw = {"Version": version, "Statement": [statement]} if version else {"Statement": [statement]}
+        assert analyze(policy_document_valid, t.ROLE_POLICY, {"policy": json.dumps(raw)}) == []
+    for version in ("2012-10-18", 2012):
+        assert analyze(policy_document_valid, t.ROLE_POLICY, {"policy": document(statement, version=version)}) == [
+            invalid(f"`policy` has `Version` {json.dumps(version)}, which is not a policy language IAM knows: use "
+                    "\"2012-10-17\".")]
+
+
+def test_document_in_the_2008_language_with_policy_variables_is_reported():
+    """The one thing the 2008-10-17 language does differently: `${...}` is literal text, not a variable."""
+    statement = allow("s3:GetObject", "arn:aws:s3:::home/${aws:username}/*")
+    assert analyze(policy_document_valid, t.IAM_POLICY, {"policy": document(statement, version="2008-10-17")}) == [
+        invalid("`policy` has `Version` \"2008-10-17\", which takes policy variables literally: \"${aws:username}\" "
+                "would match only that text. Set \"Version\": \"2012-10-17\".")]
+    assert analyze(policy_document_valid, t.IAM_POLICY, {"policy": json.dumps({"Statement": [statement]})}) == [
+        invalid("`policy` has no `Version`, so IAM reads it in the 2008-10-17 language, which takes policy variables "
+                "literally: \"${aws:username}\" would match only that text. Set \"Version\": \"2012-10-17\".")]
+    assert analyze(policy_document_valid, t.IAM_POLICY, {"policy": document(statement)}) == []
+
+
+def test_trust_policy_in_the_2008_language_passes():
+    """The shape of pulumi/examples aws-py-fargate: a task execution role's trust policy in the 2008 language."""
+    trust = {"Version": "2008-10-17", "Statement": [{"Sid": "", "Effect": "Allow", "Principal": {
+        "Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    assert analyze(policy_document_valid, t.ROLE, {"assumeRolePolicy": json.dumps(trust)}) == []
 
 
 def test_document_statement_effects_are_checked():
