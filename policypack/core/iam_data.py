@@ -15,9 +15,10 @@ import difflib
 import functools
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 WILDCARDS = frozenset("*?")
+MAX_NAME_LENGTH = 128  # AWS's longest action name is about half this: longer text is no action
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,10 @@ def expand(pattern: str) -> Optional[Tuple[Action, ...]]:
     if not has_wildcard(name):
         action = actions.get(name.lower())
         return (action,) if action else ()
-    regex = _wildcard_regex(name)
-    return tuple(action for key, action in actions.items() if regex.fullmatch(key))
+    pattern = re.sub(r"\*+", "*", name.lower())
+    if sum(c != "*" for c in pattern) > MAX_NAME_LENGTH:
+        return ()  # more letters than any action name has: nothing to scan
+    return tuple(action for key, action in actions.items() if _glob_match(pattern, key))
 
 
 def exists(pattern: str) -> bool:
@@ -147,6 +150,8 @@ def covers_s3_object_action(pattern: str) -> bool:
 
 def closest_service(prefix: str) -> Optional[str]:
     """The service prefix nearest to a misspelled one, if any is near."""
+    if len(prefix) > MAX_NAME_LENGTH:
+        return None
     match = difflib.get_close_matches(prefix.lower(), list(_services()), n=1, cutoff=0.6)
     return match[0] if match else None
 
@@ -158,7 +163,7 @@ def closest_action(pattern: str) -> Optional[str]:
         return None
     service, name = parts
     actions = service_actions(service)
-    if not actions:
+    if not actions or len(name) > MAX_NAME_LENGTH:
         return None
     if not has_wildcard(name):
         match = difflib.get_close_matches(name.lower(), list(actions), n=1, cutoff=0.75)
@@ -182,9 +187,19 @@ def _closest_wildcard(service: str, name: str, actions: Dict[str, Action]) -> Op
     return None
 
 
-def _wildcard_regex(pattern: str) -> "re.Pattern[str]":
-    """IAM wildcards: `*` any run of characters, `?` one character; nothing else is special."""
-    parts: List[str] = []
-    for char in pattern.lower():
-        parts.append(".*" if char == "*" else "." if char == "?" else re.escape(char))
-    return re.compile("".join(parts), re.DOTALL)
+def _glob_match(pattern: str, text: str) -> bool:
+    """IAM wildcard matching (`*` any run, `?` one character), in time linear in the pattern per position:
+    a regex of many `*` can backtrack exponentially on text that almost matches."""
+    p = t = 0
+    star, mark = -1, 0
+    while t < len(text):
+        if p < len(pattern) and (pattern[p] == "?" or pattern[p] == text[t]):
+            p, t = p + 1, t + 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, mark, p = p, t, p + 1
+        elif star >= 0:
+            p, mark = star + 1, mark + 1
+            t = mark
+        else:
+            return False
+    return all(c == "*" for c in pattern[p:])

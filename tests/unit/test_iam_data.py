@@ -6,6 +6,7 @@ the data changed one of them, a rule's behaviour would change, and this test say
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,15 @@ def test_closest_service():
     assert iam_data.closest_service("lamda") == "lambda"
     assert iam_data.closest_service("dynamo") == "dynamodb"
     assert iam_data.closest_service("qqqqqqqqqqqq") is None
+
+
+@pytest.mark.parametrize("pattern", ["s3:" + "*a" * 60 + "z", "s3:" + "*" * 100_000 + "Get", "s3:" + "a" * 100_000,
+                                     "s3:" + "*a?" * 40, "s3:" + "?" * 64])
+def test_pathological_patterns_are_answered_at_once(pattern):
+    """Wildcards are matched without a backtracking regex, and text longer than any action is no action."""
+    started = time.perf_counter()
+    assert iam_data.expand(pattern) == () and iam_data.closest_action(pattern) is None
+    assert time.perf_counter() - started < 1.0
 
 
 def test_odd_service_text_never_reaches_the_file_system():
