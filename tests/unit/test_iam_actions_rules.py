@@ -5,7 +5,7 @@ import json
 import pytest
 
 from policypack.core import types as t
-from policypack.rules.iam_actions import actions_exist
+from policypack.rules.iam_documents import actions_exist
 from tests.support.harness import UNKNOWN_ARRAY, UNKNOWN_STRING, Violation, analyze
 
 TRUST = {"Version": "2012-10-17", "Statement": [

@@ -9,9 +9,9 @@ from policypack.rules.iam import (
     no_aws_managed_policies,
     no_wildcard_actions,
     no_wildcard_resources,
-    policy_document_valid,
     s3_access_prefix_scoped,
 )
+from policypack.rules.iam_documents import policy_document_valid
 from policypack.rules.outputs import no_unresolved_outputs
 from tests.support.harness import UNKNOWN_ARRAY, UNKNOWN_OBJECT, UNKNOWN_STRING, Violation, analyze
 
