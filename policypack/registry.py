@@ -13,6 +13,7 @@ from .rules import (
     cloudwatch,
     dynamodb,
     iam,
+    iam_documents,
     kms,
     lambda_,
     lambda_access,
@@ -32,6 +33,7 @@ from .rules.stack import apigateway_wiring, lambda_wiring, monitoring, s3_wiring
 RESOURCE_POLICIES: List[PackPolicy] = [
     *lambda_.POLICIES,
     *iam.POLICIES,
+    *iam_documents.POLICIES,
     *outputs.POLICIES,
     *s3.POLICIES,
     *kms.POLICIES,

@@ -171,6 +171,20 @@ def join_paths(paths: List[str]) -> Tuple[str, str]:
     return ", ".join(paths[:-1]) + " and " + paths[-1], "are"
 
 
+THROTTLING_LIMITS = ("throttlingBurstLimit", "throttlingRateLimit")
+
+
+def _throttles_routes(route_settings: Any) -> bool:
+    """Whether `routeSettings` gives at least one route both limits (an unknown list or entry may)."""
+    if route_settings is UNKNOWN:
+        return True
+    if not isinstance(route_settings, list):
+        return False
+    return any(entry is UNKNOWN
+               or (isinstance(entry, dict) and not missing_fields(entry, "routeSettings", THROTTLING_LIMITS))
+               for entry in route_settings)
+
+
 @resource_rule(
     name="aws-apigatewayv2-stage-access-logging",
     description="API Gateway v2 stages write access logs and throttle requests by default.",
@@ -182,7 +196,10 @@ def join_paths(paths: List[str]) -> Tuple[str, str]:
         'destination_arn=access_logs.arn, format=json.dumps({"requestId": "$context.requestId", '
         '"status": "$context.status", "routeKey": "$context.routeKey"}))` with an `aws.cloudwatch.LogGroup` '
         "(set `retention_in_days`), and `default_route_settings=aws.apigatewayv2.StageDefaultRouteSettingsArgs("
-        "throttling_burst_limit=100, throttling_rate_limit=50)` sized for the API."
+        "throttling_burst_limit=100, throttling_rate_limit=50)` sized for the API. Limits set per route in "
+        "`route_settings` count too: a stage that gives a route both limits there throttles on purpose (a resource "
+        "rule cannot see which routes the API has, so it does not ask for defaults then); still, defaults also "
+        "cover the routes added later."
     ),
     url="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
     tags=["apigateway", "logging", "throttling"],
@@ -197,12 +214,9 @@ def stage_access_logging(resource: Resource, config: Config) -> Iterator[str]:
             f"{paths} {verb} not set, so requests to this stage leave no access log: send them to a "
             "CloudWatch log group with a format that includes $context.requestId."
         )
-    throttling = missing_fields(
-        get(resource.props, "defaultRouteSettings"),
-        "defaultRouteSettings",
-        ("throttlingBurstLimit", "throttlingRateLimit"),
-    )
-    if throttling:
+    throttling = missing_fields(get(resource.props, "defaultRouteSettings"), "defaultRouteSettings",
+                                THROTTLING_LIMITS)
+    if throttling and not _throttles_routes(get(resource.props, "routeSettings")):
         paths, verb = join_paths(throttling)
         yield (
             f"{paths} {verb} not set, so only the account-wide limit throttles this stage: set limits sized "

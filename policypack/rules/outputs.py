@@ -39,7 +39,7 @@ def no_unresolved_outputs(resource: Resource, config: Config) -> Iterator[str]:
 
 def _stringified_outputs(props: Any) -> Iterator[Tuple[str, bool]]:
     """(property path, whether a key) for each string carrying an Output marker, keys in sorted order."""
-    if not _any_marker(props):  # the common case, on every resource: no paths to build
+    if not holds_stringified_output(props):  # the common case, on every resource: no paths to build
         return
     stack: List[Tuple[str, Any]] = [("", props)]
     while stack:  # iterative: property trees can be deep
@@ -59,8 +59,9 @@ def _stringified_outputs(props: Any) -> Iterator[Tuple[str, bool]]:
             stack.extend(reversed([(f"{path}[{i}]", child) for i, child in enumerate(value)]))
 
 
-def _any_marker(props: Any) -> bool:
-    stack = [props]
+def holds_stringified_output(value: Any) -> bool:
+    """Whether a string anywhere in `value` (a key or a value) is the text of a stringified Output."""
+    stack = [value]
     while stack:
         value = stack.pop()
         if isinstance(value, str):

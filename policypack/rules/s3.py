@@ -6,7 +6,7 @@ The stack-level S3 rules (encryption, public access block, notification wiring) 
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List
+from typing import Any, Iterator, List, Optional
 
 from ..core.props import UNKNOWN, get, show
 from ..core.rule import ADVISORY, LOW, MANDATORY, MEDIUM, Config, Resource, resource_rule
@@ -106,6 +106,47 @@ def _is_folder_marker(props: Any) -> bool:
     return isinstance(key, str) and key.endswith("/")
 
 
+# What browsers and CDNs fetch: pages, styles, scripts, the data pages load, images, fonts, media.
+# Other objects a program uploads - job scripts (Glue, EMR), code archives, SQL, CSV/Parquet data - are
+# read by a service or an SDK, which ignores Cache-Control and Content-Type.
+WEB_EXTENSIONS = frozenset({
+    "html", "htm", "css", "js", "mjs", "map", "json", "webmanifest", "xml", "txt", "wasm", "pdf",
+    "svg", "png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "bmp",
+    "woff", "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wav",
+})
+WEB_MEDIA_TYPES = ("text/html", "text/css", "text/javascript", "text/plain", "text/xml", "application/javascript",
+                   "application/json", "application/manifest+json", "application/xml", "application/wasm",
+                   "application/pdf", "image/", "font/", "audio/", "video/")
+
+
+def _web_content(resource: Resource) -> Optional[bool]:
+    """Whether the object is served to browsers, judged by its own content type or else by the extension
+    of its key (the resource's name when `key` is not set: the provider's default) or of its source file;
+    None when nothing that tells is known yet (preview)."""
+    content_type = get(resource.props, "contentType")
+    if isinstance(content_type, str) and content_type.strip():
+        media_type = content_type.split(";", 1)[0].strip().lower()
+        return media_type.startswith(WEB_MEDIA_TYPES)
+    key = get(resource.props, "key")
+    names = [key if key is not None else resource.name, _source_path(resource.props)]
+    known = [n for n in names if isinstance(n, str) and n]
+    if any(_extension(n) in WEB_EXTENSIONS for n in known):
+        return True
+    return False if known else None
+
+
+def _source_path(props: Any) -> Optional[str]:
+    """The file a FileAsset source uploads (`source=pulumi.FileAsset("www/index.html")`)."""
+    source = props.get("source") if isinstance(props, dict) else None
+    path = getattr(source, "path", None)
+    return path if isinstance(path, str) else None
+
+
+def _extension(name: str) -> str:
+    last = name.rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
+
+
 @resource_rule(
     name="aws-s3-object-cache-control",
     description=(
@@ -117,13 +158,19 @@ def _is_folder_marker(props: Any) -> bool:
     remediation_steps=(
         "Pass `cache_control` and `content_type` to the `aws.s3.BucketObjectv2`, e.g. "
         '`aws.s3.BucketObjectv2("logo", bucket=site.id, key="logo.png", source=pulumi.FileAsset("logo.png"), '
-        'content_type="image/png", cache_control="public, max-age=86400")`.'
+        'content_type="image/png", cache_control="public, max-age=86400")`. '
+        "The rule asks this of web content only: an object whose `contentType` is a web media type (HTML, CSS, "
+        "JavaScript, JSON, XML, text, images, fonts, audio, video, PDF, WebAssembly) or, without a content type, "
+        "whose key (the resource name when `key` is not set) or source file has such an extension. Job scripts "
+        "(a Glue job's `.py`), code archives and data files are read by services and SDKs, which ignore both "
+        "headers, so they are not reported; whether a bucket is served (website hosting, CloudFront) is not "
+        "visible to a resource rule, so the object's own type decides."
     ),
     url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html",
     tags=["s3", "caching"],
 )
 def object_cache_control(resource: Resource, config: Config) -> Iterator[str]:
-    if _is_folder_marker(resource.props):
+    if _is_folder_marker(resource.props) or not _web_content(resource):
         return
     for field, advice in HEADER_ADVICE.items():
         value = get(resource.props, field)

@@ -1,7 +1,8 @@
 """Step Functions rule: state machines log their executions and trace them.
 
-The role a logging state machine needs (CloudWatch Logs delivery actions, which support no
-resource-level permissions, on "*") is in `data/iam_actions.py`, so the fix passes the IAM rules.
+The role a logging state machine needs (CloudWatch Logs delivery actions on "*") passes the IAM
+rules: AWS's service authorization data (`core/iam_data.py`) says those actions support no
+resource-level permissions.
 """
 
 from __future__ import annotations

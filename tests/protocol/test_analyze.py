@@ -182,12 +182,16 @@ def test_stack_policies_report_on_the_resource_they_concern(pack):
                    "`deadLetterConfig.targetArn` to an SQS queue or SNS topic ARN, or add a "
                    "FunctionEventInvokeConfig with an on-failure destination.", fn.urn, "high"),
         Diagnostic("aws-s3-bucket-encryption-kms", "mandatory",
-                   "has no default encryption configuration (no BucketServerSideEncryptionConfiguration for it): "
-                   'add one with `sseAlgorithm` "aws:kms" and `kmsMasterKeyId` set to a customer-managed KMS key.',
+                   "has no default encryption configuration, so S3 encrypts its new objects with S3-managed keys "
+                   "(SSE-S3, S3's default since January 2023), whose use no key policy restricts or audits: add a "
+                   'BucketServerSideEncryptionConfiguration for it with `sseAlgorithm` "aws:kms" and '
+                   "`kmsMasterKeyId` set to a customer-managed KMS key.",
                    bucket.urn, "high"),
         Diagnostic("aws-s3-bucket-public-access-block", "mandatory",
-                   "has no BucketPublicAccessBlock: add one for it with `blockPublicAcls`, `blockPublicPolicy`, "
-                   "`ignorePublicAcls` and `restrictPublicBuckets` all true.", bucket.urn, "critical"),
+                   "has no BucketPublicAccessBlock: S3 turns the four settings on for buckets created since April "
+                   "2023, but nothing in the stack keeps them on, so a change made outside it can turn them off "
+                   "unseen: add one for it with `blockPublicAcls`, `blockPublicPolicy`, `ignorePublicAcls` and "
+                   "`restrictPublicBuckets` all true.", bucket.urn, "critical"),
         Diagnostic("aws-s3-bucket-tls-only", "advisory",
                    "has no bucket policy: add a BucketPolicy whose statement denies `s3:*` when "
                    '`aws:SecureTransport` is "false".', bucket.urn, "medium"),

@@ -131,6 +131,9 @@ ACTIONS = (
     "ec2:DescribeNetworkInterfaces", "xray:PutTraceSegments", "cloudwatch:PutMetricData", "kms:*",
     "kms:Decrypt", "ssm:GetParameter", "iam:PassRole", "sqs:SendMessage", "sns:Publish", "", "s3:", ":",
     "s3", "*:*", "s3:Get?bject",
+    # AWS's data decides these: misspelled actions and services, wildcards that match nothing, case
+    "s3:GetObjets", "lamda:InvokeFunction", "s3:Gte*", "S3:getobject", "ssmmessages:CreateControlChannel",
+    "logs:CreateLogDelivery", "nosuchservice:Get", "s3:" + "*a" * 30 + "z", "../s3:Get", "s3:PutObjectVersionAcl",
 )
 PRINCIPALS = (
     "*", {"Service": "lambda.amazonaws.com"}, {"Service": ["lambda.amazonaws.com", "s3.amazonaws.com"]},

@@ -58,8 +58,10 @@ def test_bucket_with_customer_managed_kms_key_passes():
 def test_bucket_without_encryption_configuration_is_reported():
     assert analyze_stack(bucket_encryption_kms, [bucket()]) == [
         Violation(KMS, "mandatory", (
-            "has no default encryption configuration (no BucketServerSideEncryptionConfiguration for it): add "
-            'one with `sseAlgorithm` "aws:kms" and `kmsMasterKeyId` set to a customer-managed KMS key.'),
+            "has no default encryption configuration, so S3 encrypts its new objects with S3-managed keys "
+            "(SSE-S3, S3's default since January 2023), whose use no key policy restricts or audits: add a "
+            'BucketServerSideEncryptionConfiguration for it with `sseAlgorithm` "aws:kms" and `kmsMasterKeyId` set '
+            "to a customer-managed KMS key."),
             urn(BUCKET, "uploads")),
     ]
 
@@ -69,8 +71,8 @@ def test_aes256_is_reported_on_the_configuration():
     assert analyze_stack(bucket_encryption_kms, [b, sse(b, "AES256", key=None)]) == [
         Violation(KMS, "mandatory", (
             '`rules[0].applyServerSideEncryptionByDefault.sseAlgorithm` is "AES256" for Bucket "uploads": use '
-            '"aws:kms" with `kmsMasterKeyId` set to a customer-managed KMS key (S3-managed AES256 keys cannot '
-            "be scoped or audited per bucket)."), urn(BUCKET_SSE, "uploads-encryption")),
+            '"aws:kms" with `kmsMasterKeyId` set to a customer-managed KMS key (AES256 is SSE-S3, what S3 applies '
+            "anyway: its keys cannot be scoped or audited per bucket)."), urn(BUCKET_SSE, "uploads-encryption")),
     ]
 
 
@@ -96,8 +98,8 @@ def test_inline_configurations_of_both_bucket_shapes_are_read():
     assert analyze_stack(bucket_encryption_kms, [legacy, v2]) == [
         Violation(KMS, "mandatory", (
             '`serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.sseAlgorithm` is '
-            '"AES256": use "aws:kms" with `kmsMasterKeyId` set to a customer-managed KMS key (S3-managed '
-            "AES256 keys cannot be scoped or audited per bucket)."), urn(BUCKET, "legacy")),
+            '"AES256": use "aws:kms" with `kmsMasterKeyId` set to a customer-managed KMS key (AES256 is SSE-S3, '
+            "what S3 applies anyway: its keys cannot be scoped or audited per bucket)."), urn(BUCKET, "legacy")),
     ]
 
 
@@ -128,8 +130,10 @@ def test_bucket_with_full_public_access_block_passes():
 def test_bucket_without_public_access_block_is_reported():
     assert analyze_stack(bucket_public_access_block, [bucket()]) == [
         Violation(PAB, "mandatory", (
-            "has no BucketPublicAccessBlock: add one for it with `blockPublicAcls`, `blockPublicPolicy`, "
-            "`ignorePublicAcls` and `restrictPublicBuckets` all true."), urn(BUCKET, "uploads")),
+            "has no BucketPublicAccessBlock: S3 turns the four settings on for buckets created since April 2023, "
+            "but nothing in the stack keeps them on, so a change made outside it can turn them off unseen: add one "
+            "for it with `blockPublicAcls`, `blockPublicPolicy`, `ignorePublicAcls` and `restrictPublicBuckets` all "
+            "true."), urn(BUCKET, "uploads")),
     ]
 
 
@@ -155,8 +159,10 @@ def test_public_access_block_of_another_bucket_does_not_count():
     a, b = bucket("a", "a-1"), bucket("b", "b-1")
     assert analyze_stack(bucket_public_access_block, [a, b, attached(BUCKET_PUBLIC_ACCESS_BLOCK, "pab", a, FLAGS)]) == [
         Violation(PAB, "mandatory", (
-            "has no BucketPublicAccessBlock: add one for it with `blockPublicAcls`, `blockPublicPolicy`, "
-            "`ignorePublicAcls` and `restrictPublicBuckets` all true."), urn(BUCKET, "b")),
+            "has no BucketPublicAccessBlock: S3 turns the four settings on for buckets created since April 2023, "
+            "but nothing in the stack keeps them on, so a change made outside it can turn them off unseen: add one "
+            "for it with `blockPublicAcls`, `blockPublicPolicy`, `ignorePublicAcls` and `restrictPublicBuckets` all "
+            "true."), urn(BUCKET, "b")),
     ]
 
 

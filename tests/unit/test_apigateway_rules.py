@@ -301,3 +301,30 @@ def test_unknown_settings_in_preview_are_deferred():
 
 def test_other_types_are_not_applicable_to_the_stage_rule():
     assert analyze(stage_access_logging, HTTP_API, {"protocolType": "HTTP"}) == []
+
+
+def test_stage_throttling_its_routes_through_route_settings_passes():
+    """The shape of pulumi/examples aws-py-apigateway-lambda-serverless: no default limits, the API's route
+    throttled in `routeSettings`."""
+    props = stage(accessLogSettings=FULL_LOGGING, routeSettings=[
+        {"routeKey": "ANY /{proxy+}", "throttlingBurstLimit": 1, "throttlingRateLimit": 0.5}])
+    assert analyze(stage_access_logging, API_STAGE, props) == []
+
+
+def test_route_settings_without_both_limits_do_not_throttle():
+    props = stage(accessLogSettings=FULL_LOGGING, routeSettings=[
+        {"routeKey": "GET /items", "detailedMetricsEnabled": True},
+        {"routeKey": "POST /items", "throttlingBurstLimit": 10}])
+    assert analyze(stage_access_logging, API_STAGE, props) == [
+        stage_violation(
+            "`defaultRouteSettings.throttlingBurstLimit` and `defaultRouteSettings.throttlingRateLimit` are not "
+            f"set, {NO_THROTTLING}"),
+    ]
+
+
+def test_unknown_route_settings_in_preview_are_deferred():
+    assert analyze(stage_access_logging, API_STAGE, stage(accessLogSettings=FULL_LOGGING,
+                                                          routeSettings=UNKNOWN_ARRAY)) == []
+    props = stage(accessLogSettings=FULL_LOGGING, routeSettings=[
+        {"routeKey": UNKNOWN_STRING, "throttlingBurstLimit": UNKNOWN_NUMBER, "throttlingRateLimit": 5}])
+    assert analyze(stage_access_logging, API_STAGE, props) == []

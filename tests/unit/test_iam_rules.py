@@ -9,9 +9,10 @@ from policypack.rules.iam import (
     no_aws_managed_policies,
     no_wildcard_actions,
     no_wildcard_resources,
-    policy_document_valid,
     s3_access_prefix_scoped,
 )
+from policypack.rules.iam_documents import policy_document_valid
+from policypack.rules.outputs import no_unresolved_outputs
 from tests.support.harness import UNKNOWN_ARRAY, UNKNOWN_OBJECT, UNKNOWN_STRING, Violation, analyze
 
 BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
@@ -79,6 +80,32 @@ def test_managed_policy_allowed_by_config(entry):
     config = {no_aws_managed_policies.name: {"allowedManagedPolicies": [entry]}}
     props = {"policyArn": BASIC_EXECUTION}
     assert analyze(no_aws_managed_policies, t.ROLE_POLICY_ATTACHMENT, props, config=config) == []
+
+
+EKS_ROLE_POLICIES = ["AmazonEKSClusterPolicy", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy",
+                     "AmazonEC2ContainerRegistryReadOnly", "AmazonEC2ContainerRegistryPullOnly",
+                     "AmazonEKSVPCResourceController", "AmazonEKSWorkerNodeMinimalPolicy"]
+
+
+@pytest.mark.parametrize("policy", EKS_ROLE_POLICIES)
+def test_managed_policies_eks_requires_for_its_roles_pass_by_default(policy):
+    """The shape of pulumi/examples aws-py-eks: the cluster and node roles the EKS User Guide prescribes."""
+    props = {"role": "ec2-nodegroup-iam-role", "policyArn": f"arn:aws:iam::aws:policy/{policy}"}
+    assert analyze(no_aws_managed_policies, t.ROLE_POLICY_ATTACHMENT, props) == []
+
+
+def test_managed_policies_eks_requires_are_reported_when_not_accepted():
+    config = {no_aws_managed_policies.name: {"allowServiceRequiredPolicies": False}}
+    arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
+    assert analyze(no_aws_managed_policies, t.ROLE_POLICY_ATTACHMENT, {"policyArn": arn}, config=config) == [
+        managed("policyArn", arn)]
+
+
+def test_managed_eks_service_policy_that_eks_no_longer_needs_is_reported():
+    arn = "arn:aws:iam::aws:policy/AmazonEKSServicePolicy"
+    props = {"assumeRolePolicy": json.dumps(TRUST), "managedPolicyArns": [
+        "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", arn]}
+    assert analyze(no_aws_managed_policies, t.ROLE, props) == [managed("managedPolicyArns[1]", arn)]
 
 
 def test_managed_unknowns_in_preview_are_deferred():
@@ -176,6 +203,38 @@ def test_wildcard_resources_actions_without_resource_level_permissions_pass():
     assert analyze(no_wildcard_resources, t.ROLE_POLICY, props) == []
 
 
+def test_wildcard_resources_ecs_exec_channels_pass():
+    """The shape of pulumi/examples aws-py-langserve: a task role's "ExecuteCommand" inline policy. AWS's data
+    lists no resource type for the ssmmessages actions, so "*" is the only resource they can have."""
+    execute_command = document(allow(["ssmmessages:CreateControlChannel", "ssmmessages:OpenControlChannel",
+                                      "ssmmessages:CreateDataChannel", "ssmmessages:OpenDataChannel"], "*"))
+    props = {"assumeRolePolicy": json.dumps(TRUST), "inlinePolicies": [{"name": "ExecuteCommand",
+                                                                         "policy": execute_command}]}
+    assert analyze(no_wildcard_resources, t.ROLE, props) == []
+
+
+def test_wildcard_resources_step_functions_log_delivery_passes():
+    """What AWS tells a state machine's role to allow for logging to CloudWatch Logs: all on "*"."""
+    props = role_policy(allow(["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+                               "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+                               "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"], "*"),
+                        allow(["xray:Put*", "xray:GetSampling*", "ecr:GetAuthorizationToken"], "*"))
+    assert analyze(no_wildcard_resources, t.ROLE_POLICY, props) == []
+
+
+def test_wildcard_resources_wildcards_are_judged_by_what_they_cover():
+    # ec2:*NetworkInterface also covers Attach/Detach/ModifyNetworkInterface, which name an ENI
+    props = role_policy(allow(["s3:Get*", "ssmmessages:*", "logs:*LogDelivery*", "ec2:*NetworkInterface"], "*"))
+    assert analyze(no_wildcard_resources, t.ROLE_POLICY, props) == [
+        wildcard_resources("policy", "Statement[0]", "\"s3:Get*\", \"ec2:*NetworkInterface\"", "\"*\"")]
+
+
+def test_wildcard_resources_actions_unknown_to_aws_count_as_scopable():
+    props = role_policy(allow(["ssmmessages:CreateControlChanel", "*"], "*"))
+    assert analyze(no_wildcard_resources, t.ROLE_POLICY, props) == [
+        wildcard_resources("policy", "Statement[0]", "\"ssmmessages:CreateControlChanel\", \"*\"", "\"*\"")]
+
+
 def test_wildcard_resources_star_is_reported_for_scopable_actions_only():
     props = role_policy(allow(["xray:PutTraceSegments", "s3:GetObject", "logs:PutLogEvents"], ["*"]))
     assert analyze(no_wildcard_resources, t.ROLE_POLICY, props) == [
@@ -256,6 +315,17 @@ def test_s3_wildcard_actions_covering_object_actions_are_reported():
     ]
 
 
+def test_s3_object_actions_come_from_aws_data():
+    """Every action whose resource type is an S3 object counts, not only the common ones (the hand list of
+    17 missed these), and bucket-level actions on a bucket's objects do not."""
+    props = role_policy(allow(["s3:PutObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:ReplicateDelete",
+                               "s3:GetBucketTagging"], "arn:aws:s3:::b/*"))
+    assert analyze(s3_access_prefix_scoped, t.ROLE_POLICY, props) == [
+        whole_bucket("Statement[0]", "\"s3:PutObjectVersionAcl\", \"s3:GetObjectVersionTagging\", "
+                     "\"s3:ReplicateDelete\"", "arn:aws:s3:::b/*", "every object of the bucket",
+                     "arn:aws:s3:::b/uploads/*")]
+
+
 def test_s3_bucket_name_wildcards_are_reported():
     props = role_policy(allow("s3:DeleteObject", "arn:aws:s3:::logs-*"))
     assert analyze(s3_access_prefix_scoped, t.ROLE_POLICY, props) == [
@@ -302,11 +372,19 @@ def test_document_valid_role_and_policies_pass():
     assert analyze(policy_document_valid, t.ROLE, {"assumeRolePolicy": TRUST}) == []  # an object, not a string
 
 
-def test_document_with_stringified_output_of_seed_004_is_reported():
+def test_document_with_stringified_output_of_seed_004_is_reported_once_by_the_outputs_rule():
+    """One cause, one finding: the document rule leaves a stringified Output to pulumi-no-unresolved-outputs."""
     text = '{"Version": "2012-10-17", "Statement": [{"Resource": "Calling __str__ on an Output[T] is not supported."}]}'
-    assert analyze(policy_document_valid, t.ROLE_POLICY, {"role": "r", "policy": text}) == [invalid(
-        "`policy` contains the text of an unresolved Pulumi Output, not a value: build the document with "
-        "pulumi.Output.json_dumps or .apply.")]
+    as_object = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "<pulumi.output.Output object at 0x7f3a2c1d0e50>"}]}
+    assert analyze(policy_document_valid, t.ROLE_POLICY, {"role": "r", "policy": text}) == []
+    assert analyze(policy_document_valid, t.ROLE, {"assumeRolePolicy": TRUST, "inlinePolicies": [
+        {"name": "s3", "policy": as_object}]}) == []
+    assert analyze([policy_document_valid, no_unresolved_outputs], t.ROLE_POLICY, {"role": "r", "policy": text}) == [
+        mandatory(no_unresolved_outputs,
+                  "`policy` holds the text of a Pulumi Output turned into a string (\"Calling __str__ on an "
+                  "Output[...]\" or \"<pulumi.output.Output object at ...>\"), not its value: build it with "
+                  "`Output.concat`, `Output.format`, `.apply` or `Output.json_dumps` instead of str() or an f-string.")]
 
 
 @pytest.mark.parametrize("raw, problem", [
@@ -326,12 +404,32 @@ def test_document_without_statement_is_reported():
 
 def test_document_version_is_checked():
     statement = allow("s3:GetObject", "arn:aws:s3:::b/uploads/*")
-    assert analyze(policy_document_valid, t.ROLE_POLICY, {"policy": json.dumps({"Statement": [statement]})}) == [
-        invalid("`policy` has no `Version`: add \"Version\": \"2012-10-17\" (without it IAM applies the 2008 "
-                "language, where policy variables do not work).")]
-    assert analyze(policy_document_valid, t.ROLE_POLICY,
-                   {"policy": document(statement, version="2008-10-17")}) == [
-        invalid("`policy` has `Version` \"2008-10-17\": use \"2012-10-17\".")]
+    for version in ("2012-10-17", "2008-10-17", None):  # IAM accepts both languages; no Version means 2008-10-17
+        raw = {"Version": version, "Statement": [statement]} if version else {"Statement": [statement]}
+        assert analyze(policy_document_valid, t.ROLE_POLICY, {"policy": json.dumps(raw)}) == []
+    for version in ("2012-10-18", 2012):
+        assert analyze(policy_document_valid, t.ROLE_POLICY, {"policy": document(statement, version=version)}) == [
+            invalid(f"`policy` has `Version` {json.dumps(version)}, which is not a policy language IAM knows: use "
+                    "\"2012-10-17\".")]
+
+
+def test_document_in_the_2008_language_with_policy_variables_is_reported():
+    """The one thing the 2008-10-17 language does differently: `${...}` is literal text, not a variable."""
+    statement = allow("s3:GetObject", "arn:aws:s3:::home/${aws:username}/*")
+    assert analyze(policy_document_valid, t.IAM_POLICY, {"policy": document(statement, version="2008-10-17")}) == [
+        invalid("`policy` has `Version` \"2008-10-17\", which takes policy variables literally: \"${aws:username}\" "
+                "would match only that text. Set \"Version\": \"2012-10-17\".")]
+    assert analyze(policy_document_valid, t.IAM_POLICY, {"policy": json.dumps({"Statement": [statement]})}) == [
+        invalid("`policy` has no `Version`, so IAM reads it in the 2008-10-17 language, which takes policy variables "
+                "literally: \"${aws:username}\" would match only that text. Set \"Version\": \"2012-10-17\".")]
+    assert analyze(policy_document_valid, t.IAM_POLICY, {"policy": document(statement)}) == []
+
+
+def test_trust_policy_in_the_2008_language_passes():
+    """The shape of pulumi/examples aws-py-fargate: a task execution role's trust policy in the 2008 language."""
+    trust = {"Version": "2008-10-17", "Statement": [{"Sid": "", "Effect": "Allow", "Principal": {
+        "Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    assert analyze(policy_document_valid, t.ROLE, {"assumeRolePolicy": json.dumps(trust)}) == []
 
 
 def test_document_statement_effects_are_checked():

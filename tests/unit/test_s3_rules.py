@@ -1,3 +1,5 @@
+import pytest
+
 from policypack.core.rule import Resource
 from policypack.core.types import BUCKET, BUCKET_NOTIFICATION, BUCKET_OBJECT, BUCKET_OBJECT_V2
 from policypack.rules.s3 import notification_filter, object_cache_control
@@ -179,3 +181,53 @@ def test_folder_marker_object_is_not_applicable():
 
 def test_other_types_are_not_applicable_to_the_cache_rule():
     assert analyze(object_cache_control, BUCKET, {"bucket": "site"}) == []
+
+
+def file_asset(path: str) -> dict:
+    """A `pulumi.FileAsset` as the engine sends it."""
+    return {"4dabf18193072939515e22adb298388d": "c44067f5952c0a294b673a41bacd8c17", "path": path}
+
+
+def test_etl_script_object_is_not_web_content():
+    """The shape of pulumi/examples aws-py-redshift-glue-etl: a Glue job's script uploaded with no key (the
+    provider uses the resource name) and no headers. Glue reads it; no browser ever does."""
+    props = {"bucket": "glue-jobs-1a2b3c4", "source": file_asset("./glue-job.py")}
+    assert analyze(object_cache_control, BUCKET_OBJECT, props, name="glue-job.py") == []
+    props = {"bucket": "glue-jobs-1a2b3c4", "key": "scripts/etl.py", "source": file_asset("etl.py")}
+    assert analyze(object_cache_control, BUCKET_OBJECT_V2, props, name="etl-script") == []
+
+
+@pytest.mark.parametrize("props", [
+    {"bucket": "b", "key": "layers/pillow.zip", "source": file_asset("build/pillow.zip")},
+    {"bucket": "b", "key": "schema.sql"},
+    {"bucket": "b", "key": "data/2024/events.csv"},
+    {"bucket": "b", "key": "handler", "contentType": "application/zip"},
+    {"bucket": "b", "key": "job.py", "contentType": "text/x-python"},
+])
+def test_objects_that_are_not_web_content_are_not_applicable(props):
+    assert analyze(object_cache_control, BUCKET_OBJECT_V2, props, name="data") == []
+
+
+def test_web_content_is_recognised_by_name_source_or_content_type():
+    # no key: the provider names the object after the resource ("index.html"), as in aws-py-s3-folder
+    assert analyze(object_cache_control, BUCKET_OBJECT, {"bucket": "site", "source": file_asset("www/index.html")},
+                   name="index.html") == [cache_violation(f"`cacheControl` is not set: {NO_CACHE_CONTROL}"),
+                                          cache_violation(f"`contentType` is not set: {NO_CONTENT_TYPE}")]
+    # a key without an extension, uploaded from a stylesheet
+    assert analyze(object_cache_control, BUCKET_OBJECT_V2, {"bucket": "site", "key": "theme",
+                                                            "source": file_asset("www/theme.css")}) == [
+        cache_violation(f"`cacheControl` is not set: {NO_CACHE_CONTROL}"),
+        cache_violation(f"`contentType` is not set: {NO_CONTENT_TYPE}")]
+    # the content type says it is served, whatever the key
+    assert analyze(object_cache_control, BUCKET_OBJECT_V2, {"bucket": "site", "key": "latest",
+                                                            "contentType": "image/webp; q=1"}) == [
+        cache_violation(f"`cacheControl` is not set: {NO_CACHE_CONTROL}")]
+
+
+def test_unknown_key_without_other_evidence_is_deferred():
+    assert analyze(object_cache_control, BUCKET_OBJECT_V2, {"bucket": "site", "key": UNKNOWN_STRING}) == []
+    # ... but a known source file still tells
+    assert analyze(object_cache_control, BUCKET_OBJECT_V2, {"bucket": "site", "key": UNKNOWN_STRING,
+                                                            "source": file_asset("www/app.js"),
+                                                            "contentType": "text/javascript"}) == [
+        cache_violation(f"`cacheControl` is not set: {NO_CACHE_CONTROL}")]

@@ -75,7 +75,8 @@ def _encryption_problem(path: str, defaults: Any, whose: str = "") -> str:
     if algorithm not in KMS_ALGORITHMS:
         state = "is not set" if algorithm is None else f"is {show(algorithm)}"
         return (f"`{path}.sseAlgorithm` {state}{whose}: use \"aws:kms\" with `kmsMasterKeyId` set to a "
-                "customer-managed KMS key (S3-managed AES256 keys cannot be scoped or audited per bucket).")
+                "customer-managed KMS key (AES256 is SSE-S3, what S3 applies anyway: its keys cannot be scoped "
+                "or audited per bucket).")
     if key is UNKNOWN:
         return OK
     if not isinstance(key, str) or not key.strip():
@@ -96,7 +97,10 @@ def _encryption_problem(path: str, defaults: Any, whose: str = "") -> str:
     remediation_steps=(
         "Add an `aws.s3.BucketServerSideEncryptionConfiguration` for the bucket with a rule "
         "`apply_server_side_encryption_by_default` of `sse_algorithm=\"aws:kms\"` and "
-        "`kms_master_key_id=key.arn` for an `aws.kms.Key` of the stack (optionally `bucket_key_enabled=True`)."
+        "`kms_master_key_id=key.arn` for an `aws.kms.Key` of the stack (optionally `bucket_key_enabled=True`). "
+        "S3 has encrypted every new object since January 2023 (SSE-S3, S3-managed keys) without any "
+        "configuration; the point of the rule is the customer-managed key, whose key policy decides who may "
+        "decrypt and whose every use CloudTrail records."
     ),
     url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
     tags=["s3", "encryption", "kms", "stack"],
@@ -126,9 +130,10 @@ def bucket_encryption_kms(graph: StackGraph, config: Config) -> Iterator[StackVi
             yield from problems
         elif not configurations.floating:
             yield StackViolation(bucket.urn, (
-                "has no default encryption configuration (no BucketServerSideEncryptionConfiguration "
-                "for it): add one with `sseAlgorithm` \"aws:kms\" and `kmsMasterKeyId` set to a "
-                "customer-managed KMS key."))
+                "has no default encryption configuration, so S3 encrypts its new objects with S3-managed keys "
+                "(SSE-S3, S3's default since January 2023), whose use no key policy restricts or audits: add a "
+                "BucketServerSideEncryptionConfiguration for it with `sseAlgorithm` \"aws:kms\" and "
+                "`kmsMasterKeyId` set to a customer-managed KMS key."))
 
 
 # -- aws-s3-bucket-public-access-block -------------------------------------------------------------
@@ -148,7 +153,10 @@ def _flags_not_true(block: Node) -> List[str]:
     severity=CRITICAL,
     remediation_steps=(
         "Add `aws.s3.BucketPublicAccessBlock(bucket=bucket.id, block_public_acls=True, "
-        "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True)` for each bucket."
+        "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True)` for each bucket. "
+        "S3 has turned these settings on for new buckets since April 2023; the point of the rule is the explicit "
+        "block in the stack, which keeps them on (a drift shows in the next preview) and covers buckets created "
+        "before then."
     ),
     url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
     tags=["s3", "public-access", "stack"],
@@ -160,8 +168,10 @@ def bucket_public_access_block(graph: StackGraph, config: Config) -> Iterator[St
         if not own:
             if not blocks.floating:
                 yield StackViolation(bucket.urn, (
-                    "has no BucketPublicAccessBlock: add one for it with `blockPublicAcls`, "
-                    "`blockPublicPolicy`, `ignorePublicAcls` and `restrictPublicBuckets` all true."))
+                    "has no BucketPublicAccessBlock: S3 turns the four settings on for buckets created since "
+                    "April 2023, but nothing in the stack keeps them on, so a change made outside it can turn "
+                    "them off unseen: add one for it with `blockPublicAcls`, `blockPublicPolicy`, "
+                    "`ignorePublicAcls` and `restrictPublicBuckets` all true."))
             continue
         if any(not _flags_not_true(block) for block in own):
             continue
