@@ -179,8 +179,10 @@ def test_a_stack_violation_is_exempted_by_a_tag_on_the_resource_it_is_reported_o
     bucket = StackResource(BUCKET, "assets", {"bucket": "assets-1a2b3c4",
                                               "tags": {f"policy-exemption:{PAB}": "2026-12-24 public website, WEB-1"}})
     assert analyze_stack(BY_NAME[PAB], [bucket]) == [Violation(PAB, "advisory", (
-        "exempt until 2026-12-24 (tag: public website, WEB-1): has no BucketPublicAccessBlock: add one for it with "
-        "`blockPublicAcls`, `blockPublicPolicy`, `ignorePublicAcls` and `restrictPublicBuckets` all true."),
+        "exempt until 2026-12-24 (tag: public website, WEB-1): has no BucketPublicAccessBlock: S3 turns the four "
+        "settings on for buckets created since April 2023, but nothing in the stack keeps them on, so a change made "
+        "outside it can turn them off unseen: add one for it with `blockPublicAcls`, `blockPublicPolicy`, "
+        "`ignorePublicAcls` and `restrictPublicBuckets` all true."),
         bucket.urn)]
 
 

@@ -74,7 +74,7 @@ def secret_strings(value: Any, inside: bool = False) -> Iterator[Tuple[str, bool
         if stripped[:1] in ("{", "["):
             try:
                 document = json.loads(stripped)
-            except ValueError:
+            except (ValueError, RecursionError):  # as the pack's net: a document it cannot read
                 return
             for text, _ in secret_strings({**SECRET_SIG, "value": document}):
                 yield text, False
