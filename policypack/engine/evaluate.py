@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
 
 import pulumi
@@ -133,8 +133,7 @@ class _Run:
             Resource(type=state.type, name=state.name, urn=state.urn, props=props, provider_props=provider_props),
             secrets, lambda config: self.sdk_resource_args(state, config), default_urn=state.urn,
         )
-        return [d if d.urn else Diagnostic(d.policy, d.level, d.message, state.urn, d.severity)
-                for d in self.evaluator.analyze(subject)]
+        return [d if d.urn else replace(d, urn=state.urn) for d in self.evaluator.analyze(subject)]
 
     def sdk_resource_args(self, state: ResourceState, config: Optional[Dict[str, Any]]) -> ResourceValidationArgs:
         return ResourceValidationArgs(state.type, sdk_props(state.props), state.urn, state.name,
