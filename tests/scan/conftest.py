@@ -20,9 +20,9 @@ HERE = Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"
 FAULTY = PROGRAMS / "faulty"
 BROKEN = PROGRAMS / "broken"
-SHARED = HERE.parents[2] / "shared"
-CORPUS = SHARED / "corpus" / "state"
-SCHEMAS = SHARED / "corpus" / "schemas"
+FIXTURES = HERE.parents[1] / "fixtures" / "corpus"  # real state files and schemas, see their SOURCES.md
+CORPUS = FIXTURES / "state"
+SCHEMAS = FIXTURES / "schemas"
 CORPUS_FILES = sorted(CORPUS.glob("*.json"))
 
 sys.path.insert(0, str(HERE.parents[1] / "benchmarks"))
