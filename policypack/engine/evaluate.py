@@ -209,6 +209,7 @@ class StackContext:
     dry_run: bool = True
     config: Mapping[str, str] = field(default_factory=dict)
     organization: str = "organization"
+    secret_keys: frozenset[str] = frozenset()  # config keys whose values are secrets (PULUMI_CONFIG_SECRET_KEYS)
 
 
 def evaluate(

@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlparse
 
 from ..engine.model import ResourceState
 from ..engine.program import ProgramError, read_project, run_program
+from ..engine.project import project_file
+from ..engine.runner import DEFAULT_TIMEOUT
 from .readers import ScanInputError, ScanTarget
 
 SKIP_DIRS = {".venv", "venv", "env", "node_modules", "__pycache__", ".git", "build", "dist", ".build", ".tox"}
@@ -23,19 +25,25 @@ _STRING_LITERAL = re.compile(r"""(?<![\w])[rRbBuU]?(["'])((?:(?!\1)[^\\\n])+)\1"
 
 
 def is_program_dir(path: Path) -> bool:
-    return path.is_dir() and any((path / name).is_file() for name in ("Pulumi.yaml", "Pulumi.yml"))
+    return path.is_dir() and project_file(path) is not None
 
 
-def read_program(path: Path, stack: str, preview: bool, config: Mapping[str, str]) -> ScanTarget:
+def read_program(path: Path, stack: str, preview: bool, config: Mapping[str, str],
+                 timeout: float = DEFAULT_TIMEOUT, pass_env: Sequence[str] = ()) -> ScanTarget:
     try:
         project = read_project(path)
-        captured = run_program(path, stack=stack, preview=preview, config_overrides=dict(config))
+        main_file = main_file_of(path, project)
+        if not main_file.is_file():
+            shown = main_file.relative_to(path) if main_file.is_relative_to(path) else main_file
+            raise ProgramError(f"{path}: no {shown} to run")
+        captured = run_program(path, stack=stack, preview=preview, config_overrides=dict(config),
+                               timeout=timeout, pass_env=pass_env)
     except ProgramError as err:
         raise ScanInputError(_one_line(f"{path}: {err}" if str(path) not in str(err) else str(err))) from None
-    main_file = main_file_of(path, project)
     target = ScanTarget(
         path=path, kind="program", project=captured.project, stack=captured.stack, dry_run=captured.preview,
         resources=captured.resources, stack_config=dict(captured.config), artifact=main_file,
+        secret_keys=frozenset(captured.secret_keys),
     )
     target.locations = source_locations(path, main_file, captured.resources)
     return target

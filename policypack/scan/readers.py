@@ -16,16 +16,17 @@ is replaced by an unknown, so rules treat it as a value they cannot see and neve
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 from pulumi_policy.proxy import UNKNOWN_ARCHIVE_VALUE, UNKNOWN_ASSET_VALUE, UNKNOWN_STRING_VALUE
 
+from ..engine import files
+from ..engine.files import MiB
 from ..engine.model import ResourceState, name_of_urn, provider_urn, type_of_urn
 
 SIG_KEY = "4dabf18193072939515e22adb298388d"
@@ -67,6 +68,7 @@ class ScanTarget:
     skipped: Dict[str, int] = field(default_factory=dict)  # why some entries are not resources, how many
     artifact: Optional[Path] = None  # the file locations point into
     locations: Dict[str, Tuple[Path, int]] = field(default_factory=dict)  # URN -> (file, line)
+    secret_keys: FrozenSet[str] = frozenset()  # stack config keys whose values are secrets
 
     @property
     def mode(self) -> str:
@@ -78,39 +80,34 @@ class ScanTarget:
 
 # -- reading files ----------------------------------------------------------------------------------
 
-def read_text(path: Path) -> str:
-    """A file's text: UTF-8 (with or without BOM) or UTF-16 with BOM (PowerShell's `>`)."""
-    try:
-        data = path.read_bytes()
-    except PermissionError:
-        raise ScanInputError(f"{path}: cannot read it (permission denied)") from None
-    except IsADirectoryError:
-        raise ScanInputError(f"{path}: is a folder without Pulumi.yaml") from None
-    except OSError as err:
-        raise ScanInputError(f"{path}: cannot read it ({err.strerror or err.__class__.__name__})") from None
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            break
-    else:
-        encoding = "utf-8"
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        raise ScanInputError(f"{path}: not a text file (not UTF-8)") from None
+MAX_STATE_BYTES = 512 * MiB  # a stack export of tens of thousands of resources is far below this
 
 
-def parse_json(path: Path, text: str) -> Any:
+def read_text(path: Path, limit: int = MAX_STATE_BYTES) -> str:
+    """A regular file's text (UTF-8, or UTF-16 with BOM): never a FIFO or device, never past `limit`."""
+    try:
+        return files.read_text(path, limit)
+    except files.UnreadableFile as err:
+        raise ScanInputError(f"{path}: {err}") from None
+
+
+STATE_KINDS = "a stack export, checkpoint or preview JSON"
+
+
+def parse_json(path: Path, text: str, expected: str = STATE_KINDS, label: str = "") -> Any:
+    """The parsed document; `label` names the option that gave the path (`--policy-config FILE`)."""
+    where = f"{label} {path}" if label else str(path)
     if not text.strip():
-        raise ScanInputError(f"{path}: is empty, expected a stack export, checkpoint or preview JSON")
+        raise ScanInputError(f"{where}: is empty, expected {expected}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
         # the parser stopped at the end, or inside a string that never closes: the rest is missing
         truncated = err.pos >= len(text.rstrip()) or err.msg.startswith("Unterminated string")
         hint = " - the file looks truncated" if truncated else ""
-        raise ScanInputError(f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}){hint}") from None
+        raise ScanInputError(f"{where}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}){hint}") from None
     except RecursionError:
-        raise ScanInputError(f"{path}: JSON nested too deeply to read") from None
+        raise ScanInputError(f"{where}: JSON nested too deeply to read") from None
 
 
 def detect_kind(data: Any) -> Optional[str]:
