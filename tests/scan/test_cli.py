@@ -48,13 +48,14 @@ def assert_one_error_line(err: str, expected: str) -> None:
 def test_nothing_mandatory_exits_0(capsys, tmp_path):
     code, out, err = run(capsys, "scan", str(clean_export(tmp_path)))
     assert (code, err) == (0, "")
-    assert out.splitlines()[-1].startswith("  no violations in 1 resource (")
+    assert out.splitlines()[-3:] == ["summary: 1 resource scanned, 0 with findings (36 policies checked)",
+                                     "  no violations", "  next: nothing to do - every enabled policy passes"]
 
 
 def test_mandatory_violations_exit_1(capsys):
     code, out, err = run(capsys, "scan", str(MANDATORY_EXPORT))
     assert (code, err) == (1, "")
-    assert "mandatory  aws-kms-key-rotation-enabled" in out
+    assert "    mandatory  high      aws-kms-key-rotation-enabled\n" in out
 
 
 def test_disabling_the_mandatory_policies_exits_0(capsys, tmp_path):
@@ -62,7 +63,7 @@ def test_disabling_the_mandatory_policies_exits_0(capsys, tmp_path):
     config.write_text(json.dumps({"all": "advisory"}))
     code, out, err = run(capsys, "scan", "--policy-config", str(config), str(MANDATORY_EXPORT))
     assert (code, err) == (0, "")
-    assert "0 mandatory, " in out and "mandatory  " not in out
+    assert "    advisory   high      aws-kms-key-rotation-enabled\n" in out and "mandatory violations" not in out
 
 
 @pytest.mark.parametrize("make_input, expected", [
@@ -147,10 +148,12 @@ def test_a_rule_of_another_pack_that_raises_is_an_input_error_not_a_traceback(ca
 def test_several_paths_print_each_report_and_a_total(capsys, tmp_path):
     code, out, err = run(capsys, "scan", str(MANDATORY_EXPORT), str(clean_export(tmp_path)), str(PREVIEW))
     assert (code, err) == (1, "")
-    headings = [line for line in out.splitlines() if line and not line.startswith(" ") and not line.startswith("total")]
+    blocks = out.split("\n\n")
+    headings = [b.splitlines()[0] for b in blocks if b and not b.startswith((" ", "levels:", "summary:"))]
     assert [h.split("  ")[0] for h in headings] == [shown(MANDATORY_EXPORT), str(tmp_path / "clean.json"), shown(PREVIEW)]
     assert "(checkpoint v3, stack dev, update)" in headings[0] and "(preview, stack dev, preview)" in headings[2]
-    assert out.splitlines()[-1].startswith("total: ")
+    assert [line for line in out.splitlines() if line.startswith("summary: ")] == [
+        "summary: 21 resources scanned in 3 inputs, 15 with findings (36 policies checked)"]
 
 
 def test_one_bad_path_among_good_ones_still_reports_the_good_ones(capsys, tmp_path):

@@ -132,31 +132,43 @@ def _report() -> ScanReport:
 
 def test_text_groups_by_resource_in_input_order_with_the_stack_last():
     assert render_text(_report()) == (
+        "levels: mandatory = fails the deployment (exit 1) · advisory = reported only; "
+        "severity: low < medium < high < critical\n"
+        "\n"
         "stack.json  (stack-export v3, stack dev, update, 1 pending delete skipped)\n"
         "\n"
         "  aws:s3/bucket:Bucket  a  line 12\n"
-        "    advisory  p-one\n"
-        "      One.\n"
+        "    advisory   p-one\n"
         "      a is wrong.\n"
         "\n"
         "  aws:s3/bucket:Bucket  b  line 40\n"
-        "    mandatory  p-two  [high]\n"
-        "      Two.\n"
+        "    mandatory  high      p-two\n"
         "      b is wrong:\n"
         "      fix it.\n"
         "\n"
-        "  stack  line 3\n"
-        "    mandatory  p-three  [low]\n"
-        "      Three.\n"
+        "  stack dev  line 3\n"
+        "    mandatory  low       p-three\n"
         "      the stack is wrong.\n"
         "\n"
-        "  2 mandatory, 1 advisory violations in 14 resources (3 policies)\n"
+        "  policies violated (3)\n"
+        "    p-one  mandatory, high - 1 finding\n"
+        "      d\n"
+        "    p-two  mandatory, high - 1 finding\n"
+        "      d\n"
+        "    p-three  mandatory, high - 1 finding\n"
+        "      d\n"
+        "\n"
+        "summary: 14 resources scanned, 3 with findings (4 policies checked)\n"
+        "  2 mandatory violations (1 high, 1 low), 1 advisory violation\n"
+        "  next: fix the 2 mandatory violations first - they fail `pulumi preview` and `pulumi up` with this pack; "
+        "each message says what to change; then review the advisory ones "
+        "(rule reference: docs/rules.md; `--format sarif` for code scanning)\n"
     )
 
 
 def test_text_colours_levels_only_when_asked():
     coloured = render_text(_report(), color=True)
-    assert "\033[1;31mmandatory\033[0m  p-two" in coloured and "\033[33madvisory\033[0m  p-one" in coloured
+    assert "\033[1;31mmandatory\033[0m  high      p-two" in coloured and "\033[33madvisory\033[0m   p-one" in coloured
     assert "\033[" not in render_text(_report(), color=False)
 
 
