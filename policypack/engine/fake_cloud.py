@@ -14,10 +14,36 @@ ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-west-2"
 
 
+SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
+
+
+def _is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(SECRET_SIG[0]) == SECRET_SIG[1]
+
+
 def fake_outputs(resource_type: str, name: str, inputs: Dict[str, Any], region: str) -> Dict[str, Any]:
+    """The computed outputs; every one built from a secret name is itself a secret (as the engine
+    keeps secretness through a provider's outputs), so no ARN or URL spells a secret out."""
+    given = physical_name(resource_type, inputs)
+    secret = _is_secret(given)
+    physical = given.get("value") if secret else given
+    if not isinstance(physical, str) or not physical:
+        physical = name
+    out = _outputs(resource_type, name, physical, region)
+    if secret:
+        out = {k: {SECRET_SIG[0]: SECRET_SIG[1], "value": v} if physical in str(v) else v for k, v in out.items()}
+    return out
+
+
+def resource_id(outputs: Dict[str, Any], name: str) -> str:
+    """The ID the mocks return: the provider's ID when it is a plain string, else one from the name."""
+    value = outputs.get("id")
+    return value if isinstance(value, str) and value else f"{name}-id"
+
+
+def _outputs(resource_type: str, name: str, physical: str, region: str) -> Dict[str, Any]:
     service, _, kind = resource_type.partition(":")[2].partition("/")
     kind = kind.split(":")[0]
-    physical = physical_name(resource_type, inputs) or name
     prefix = f"arn:aws:{service}:{region}:{ACCOUNT_ID}"
     out: Dict[str, Any] = {}
     if resource_type in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):

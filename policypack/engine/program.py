@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 from urllib.parse import unquote, urlparse
 
-from .fake_cloud import ACCOUNT_ID, DEFAULT_REGION, engine_outputs, fake_outputs, invoke_result
-from .model import ResourceState, provider_urn
+from .fake_cloud import ACCOUNT_ID, DEFAULT_REGION, engine_outputs, fake_outputs, invoke_result, resource_id
+from .model import ResourceState, provider_urn, redact, secret_strings
 from .project import CapturedStack, ProgramError, read_project, stack_config
 from .provider_check import apply_check
 from .runner import run_program
@@ -68,7 +68,7 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
                 return "", outputs  # computed outputs (IDs, ARNs) stay unknown, as in a real preview
             for key, value in fake_outputs(args.typ, args.name, outputs, region).items():
                 outputs.setdefault(key, value)
-            return outputs.get("id") or f"{args.name}-id", outputs
+            return resource_id(outputs, args.name), outputs
 
         def call(self, args: pulumi_mocks.MockCallArgs):
             return invoke_result(args.token, dict(args.args), region)
@@ -286,42 +286,9 @@ def _program_error(err: BaseException, main_file: Path) -> str:
     return f"the program failed{where}: {err.__class__.__name__}: {text}"
 
 
-SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
-
-
-def _secret_values(value: Any, found: Set[str]) -> Set[str]:
-    """Every string held in a secret (`{sig: secret, value: ...}`) anywhere in `value`."""
-    if isinstance(value, dict):
-        if value.get(SECRET_SIG[0]) == SECRET_SIG[1]:
-            _strings(value.get("value"), found)
-        else:
-            for item in value.values():
-                _secret_values(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _secret_values(item, found)
-    return found
-
-
-def _strings(value: Any, found: Set[str]) -> None:
-    if isinstance(value, str):
-        found.add(value)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _strings(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _strings(item, found)
-
-
 def _redacted(message: str, resources: Sequence[ResourceState]) -> str:
     """The program's error without any secret value the program had registered before it failed."""
-    secrets: Set[str] = set()
-    for state in resources:
-        _secret_values(state.props, secrets)
-    for secret in sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True):
-        message = message.replace(secret, "[secret]")
-    return message
+    return redact(message, secret_strings(resources))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -37,6 +37,7 @@ RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 
 # A secret as the analyzer receives it, with a value the scanner cannot (and must not) know.
 SECRET_PLACEHOLDER = {SIG_KEY: SECRET_SIG, "value": UNKNOWN_STRING_VALUE}
+PREVIEW_SECRET = "[secret]"  # how `pulumi preview --json` writes a secret value
 
 SUPPORTED_VERSIONS = (0, 1, 2, 3, 4)
 
@@ -378,6 +379,7 @@ def read_preview(path: Path, data: Mapping[str, Any]) -> ScanTarget:
             continue
         if "urn" not in new_state and isinstance(step.get("urn"), str):
             new_state = {**new_state, "urn": step["urn"]}
+        new_state = {**new_state, **{k: preview_secrets(new_state[k]) for k in ("inputs", "outputs") if k in new_state}}
         state = resource_from_state(path, new_state, index, 3)
         if state.urn in by_urn:
             kept = by_urn[state.urn]
@@ -390,14 +392,29 @@ def read_preview(path: Path, data: Mapping[str, Any]) -> ScanTarget:
         if op in READ_OPS or new_state.get("external"):
             reads.add(state.urn)
     config = data.get("config") if isinstance(data.get("config"), dict) else {}
-    stack_config = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+    secret_keys = frozenset(str(k) for k, v in config.items() if v == PREVIEW_SECRET)
+    stack_config = {str(k): UNKNOWN_STRING_VALUE if str(k) in secret_keys else v if isinstance(v, str) else json.dumps(v)
+                    for k, v in config.items()}
     project, stack = stack_identity(states)
     for key, value in default_provider_config(states).items():
         stack_config.setdefault(key, value)
     return ScanTarget(
         path=path, kind="preview", project=project, stack=stack, dry_run=True, resources=states,
         stack_config=stack_config, not_analyzed=reads, format_version=None, skipped=skipped,
+        secret_keys=secret_keys,
     )
+
+
+def preview_secrets(value: Any) -> Any:
+    """`pulumi preview --json` prints every secret as the text "[secret]": a secret whose value the
+    scanner does not know - never a value a rule could judge ("[secret]" is no https:// origin)."""
+    if value == PREVIEW_SECRET:
+        return dict(SECRET_PLACEHOLDER)
+    if isinstance(value, list):
+        return [preview_secrets(v) for v in value]
+    if isinstance(value, dict) and SIG_KEY not in value:
+        return {k: preview_secrets(v) for k, v in value.items()}
+    return value
 
 
 # -- where each resource is written -------------------------------------------------------------------

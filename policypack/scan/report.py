@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from .. import PACK_NAME, __version__
-from ..engine.model import name_of_urn, type_of_urn
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from ..engine.model import name_of_urn, redact, secret_strings, type_of_urn
 from ..engine.requests import Diagnostic
 from .readers import ScanTarget
 
@@ -162,6 +164,8 @@ def target_report(target: ScanTarget, diagnostics: Iterable[Diagnostic], descrip
     for i, r in enumerate(target.resources):
         resource_order.setdefault(r.urn, i)
     policy_order = {name: i for i, name in enumerate(descriptions)}
+    # a secret's value never reaches a report, whatever a rule quotes (the unknown sentinel is no value)
+    secrets = secret_strings(target.resources) - {UNKNOWN_STRING_VALUE}
     shown: Dict[Path, str] = {}  # a few files, many violations: resolve each path once
     violations = []
     for d in diagnostics:
@@ -170,7 +174,8 @@ def target_report(target: ScanTarget, diagnostics: Iterable[Diagnostic], descrip
             shown[file] = display_path(file)
         violations.append(Violation(
             policy=d.policy, level=d.level, severity=d.severity, description=descriptions.get(d.policy, ""),
-            message=d.message, urn=d.urn, file=shown[file] if file else None, line=line if file else None,
+            message=redact(d.message, secrets), urn=d.urn, file=shown[file] if file else None,
+            line=line if file else None,
         ))
     last = len(resource_order)
     violations.sort(key=lambda v: (resource_order.get(v.urn, last) if v.urn else last + 1,
