@@ -267,7 +267,7 @@ def _program_position(request: Any, program_dir: Path) -> str:
 def _is_program_file(uri: str, program_dir: Path) -> bool:
     if not uri.startswith("file://"):
         return False
-    path = Path(unquote(urlparse(uri).path))
+    path = Path(os.path.normpath(unquote(urlparse(uri).path)))  # `app/../lib/x.py` is not in `app`
     try:
         relative = path.relative_to(program_dir)
     except ValueError:

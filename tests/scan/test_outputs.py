@@ -10,7 +10,7 @@ import pytest
 
 from policypack.registry import ALL_POLICIES
 from policypack.scan.cli import render, scan
-from policypack.scan.report import PolicyInfo, ScanReport, TargetReport, Violation
+from policypack.scan.report import PolicyInfo, ScanReport, TargetReport, Violation, display_path
 from policypack.scan.sarif import SECURITY_SEVERITY
 from policypack.scan.text import render_text
 from tests.scan.conftest import BROKEN, CORPUS, CORPUS_FILES, FAULTY, SCHEMAS
@@ -184,3 +184,47 @@ def test_secret_values_never_reach_any_output(tmp_path):
     for fmt in ("text", "json", "sarif"):
         rendered = render(result, fmt)
         assert "pl41n-s3cret" not in rendered and "c1ph3r" not in rendered
+
+
+# -- where a resource is, what the program is called ------------------------------------------------
+
+LIBRARY = '''
+import pulumi
+import pulumi_aws as aws
+
+
+class Uploads(pulumi.ComponentResource):
+    def __init__(self, name, opts=None):
+        super().__init__("lib:index:Uploads", name, None, opts)
+        self.bucket = aws.s3.Bucket(f"{name}-bucket", opts=pulumi.ResourceOptions(parent=self))
+'''
+
+
+def _component_program(tmp_path: Path) -> Path:
+    (tmp_path / "lib" / "uploadlib").mkdir(parents=True)
+    (tmp_path / "lib" / "uploadlib" / "__init__.py").write_text(LIBRARY)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "Pulumi.yaml").write_text("name: app\nruntime: python\n")
+    (app / "__main__.py").write_text(
+        "import os, sys\n"
+        "sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))\n"
+        "import uploadlib\n"
+        "\n"
+        "photos = uploadlib.Uploads('photos')\n")
+    return app
+
+
+def test_a_resource_a_library_component_creates_points_at_the_programs_line(tmp_path):
+    app = _component_program(tmp_path)
+    report = scan([app], policies=ALL_POLICIES, policy_config={})
+    [target] = report.targets
+    located = {(v.resource_name, v.file, v.line) for v in target.violations if v.resource_type == "aws:s3/bucket:Bucket"}
+    assert located == {("photos-bucket", display_path(app / "__main__.py"), 5)}
+
+
+def test_a_program_scanned_as_dot_is_named_by_its_folder(tmp_path, monkeypatch):
+    app = _component_program(tmp_path)
+    monkeypatch.chdir(app)
+    text = render(scan([Path(".")], policies=ALL_POLICIES, policy_config={}), "text")
+    assert text.split("\n\n")[1].splitlines()[0] == "app (.)  (program app, stack dev, preview)"
