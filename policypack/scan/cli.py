@@ -127,6 +127,8 @@ def _main(argv: List[str]) -> int:
     from ..registry import ALL_POLICIES  # after the argument checks: a usage error needs no rules
 
     policies = list(ALL_POLICIES)
+    if args.command == "demo" and args.format == "text":
+        return _story(policies, args.output)
     try:
         overrides = config_overrides(args.config)
         policy_config = load_policy_config(Path(args.policy_config), policies) if args.policy_config else {}
@@ -151,6 +153,22 @@ def _main(argv: List[str]) -> int:
     if demo:
         return EXIT_INPUT if report.errors else EXIT_OK  # the examples are faulty on purpose
     return report.exit_code()
+
+
+def _story(policies: Sequence[Any], output: Optional[str]) -> int:
+    """`policypack demo`: every documented failure of the examples, by rule and resource."""
+    from .demo import run_demo
+
+    try:
+        text, code = run_demo(demo_roots(), policies, color=not output and use_color(sys.stdout))
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    except (ScanInputError, OSError) as err:
+        _error(str(err))
+        return EXIT_INPUT
+    return code
 
 
 def scan(paths: Sequence[Path], *, policies: Sequence[Any], policy_config: Dict[str, Any], stack: str = "dev",

@@ -45,7 +45,7 @@ def read_program(path: Path, stack: str, preview: bool, config: Mapping[str, str
         resources=captured.resources, stack_config=dict(captured.config), artifact=main_file,
         secret_keys=frozenset(captured.secret_keys),
     )
-    target.locations = source_locations(path, main_file, captured.resources)
+    target.locations = source_locations(path, main_file, captured.resources, captured.stack)
     return target
 
 
@@ -69,7 +69,8 @@ def source_files(project_dir: Path, main_file: Path) -> Iterator[Path]:
                 yield path
 
 
-def source_locations(project_dir: Path, main_file: Path, resources: Sequence[ResourceState]) -> Dict[str, Tuple[Path, int]]:
+def source_locations(project_dir: Path, main_file: Path, resources: Sequence[ResourceState],
+                     stack: str = "dev") -> Dict[str, Tuple[Path, int]]:
     """URN -> (file, line) where the program declares the resource.
 
     The SDK sends the line of the constructor call with each registration (`sourcePosition`); when
@@ -84,6 +85,11 @@ def source_locations(project_dir: Path, main_file: Path, resources: Sequence[Res
         if state.type == "pulumi:pulumi:Stack":
             out[state.urn] = (main_file, 1)
             continue
+        if state.type.startswith("pulumi:providers:") and (state.name == "default" or state.name.startswith("default_")):
+            configured = config_line(project_dir, stack, state.type.split(":")[-1])
+            if configured is not None:  # a default provider is made of the stack's `<package>:*` config
+                out[state.urn] = configured
+                continue
         declared = declared_at(getattr(state, "source_position", ""), project_root)
         if declared is not None:
             out[state.urn] = declared
@@ -93,6 +99,27 @@ def source_locations(project_dir: Path, main_file: Path, resources: Sequence[Res
         if state.name in first:
             out[state.urn] = first[state.name]
     return out
+
+
+def config_line(project_dir: Path, stack: str, package: str) -> Optional[Tuple[Path, int]]:
+    """The first `<package>:<key>:` line of `Pulumi.<stack>.yaml`, else of `Pulumi.yaml`."""
+    key = re.compile(rf"^\s*{re.escape(package)}:[A-Za-z0-9_]+\s*:")
+    for name in (f"Pulumi.{stack}.yaml", "Pulumi.yaml", "Pulumi.yml"):
+        path = project_dir / name
+        if not path.is_file():
+            continue
+        for number, line in _lines(path):
+            if key.match(line):
+                return path, number
+    return None
+
+
+def _lines(path: Path) -> Iterator[Tuple[int, str]]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    yield from enumerate(text.splitlines(), start=1)
 
 
 def declared_at(position: str, project_root: Path) -> Optional[Tuple[Path, int]]:
