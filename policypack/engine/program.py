@@ -21,7 +21,7 @@ import sys
 import threading
 import traceback
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import unquote, urlparse
 
 from .fake_cloud import ACCOUNT_ID, DEFAULT_REGION, engine_outputs, fake_outputs, invoke_result, resource_id

@@ -145,11 +145,7 @@ def _first_literals(project_dir: Path, main_file: Path) -> Dict[str, Tuple[Path,
 
 
 def _literals(path: Path) -> Iterator[Tuple[str, int]]:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in _lines(path):
         if "'" in line or '"' in line:
             for match in _STRING_LITERAL.finditer(line):
                 yield match.group(2), number

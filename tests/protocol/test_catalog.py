@@ -6,8 +6,6 @@ rules other branches are adding now named in one place (`PENDING_V2_RULES`).
 
 from __future__ import annotations
 
-import pytest
-
 from policypack.registry import BY_NAME
 
 from .catalog import CATALOG, PENDING_V2_RULES, REPO, catalog_rules, served_catalog_rules

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import textwrap
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Tuple
 
@@ -79,6 +80,16 @@ def packs():
     pool = PackPool()
     yield pool
     pool.close()
+
+
+def write_program(folder: Path, main: str, project: str = "name: app\nruntime: python\n", **files: str) -> Path:
+    """A Pulumi project in `folder`: `Pulumi.yaml`, `__main__.py` (dedented) and any other files."""
+    folder.mkdir(parents=True)
+    (folder / "Pulumi.yaml").write_text(project)
+    (folder / "__main__.py").write_text(textwrap.dedent(main))
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
 
 
 def copy_program(source: Path, destination: Path) -> Path:

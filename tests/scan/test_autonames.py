@@ -14,6 +14,7 @@ from policypack.engine.program import run_program
 from policypack.engine.provider_check import AUTONAMES_FILE, apply_check, autonamed
 from policypack.registry import BY_NAME
 from policypack.engine.evaluate import StackContext, evaluate
+from tests.scan.conftest import write_program
 
 REPO = Path(__file__).resolve().parents[2]
 URN = "urn:pulumi:dev::shop::{}::{}".format
@@ -78,10 +79,8 @@ def test_check_keeps_a_name_or_prefix_the_program_chose(inputs):
 
 
 def test_a_table_name_in_a_function_environment_is_a_name_in_preview_and_update(tmp_path):
-    folder = tmp_path / "app"
-    folder.mkdir()
-    (folder / "Pulumi.yaml").write_text("name: app\nruntime: python\n")
-    (folder / "__main__.py").write_text(
+    folder = write_program(
+        tmp_path / "app",
         "import pulumi\nimport pulumi_aws as aws\n"
         "table = aws.dynamodb.Table('orders', attributes=[{'name': 'id', 'type': 'S'}], hash_key='id',\n"
         "                           billing_mode='PAY_PER_REQUEST')\n"

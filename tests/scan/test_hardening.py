@@ -10,24 +10,17 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
 from policypack.engine.runner import program_environment
-from policypack.scan import cli
-from tests.scan.conftest import CORPUS
+from tests.scan.conftest import CORPUS, write_program
+from tests.scan.test_cli import run
 
 REPO = Path(__file__).resolve().parents[2]
 EXPORT = CORPUS / "spacedog__pulumi-test__history-checkpoint-kms-s3.json"
-
-
-def run(capsys, *argv):
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line(err: str) -> str:
@@ -37,12 +30,7 @@ def one_line(err: str) -> str:
 
 
 def program(folder: Path, main: str, project: str = "name: probe\nruntime: python\n", **files: str) -> Path:
-    folder.mkdir(parents=True)
-    (folder / "Pulumi.yaml").write_text(project)
-    (folder / "__main__.py").write_text(textwrap.dedent(main))
-    for name, text in files.items():
-        (folder / name).write_text(text)
-    return folder
+    return write_program(folder, main, project, **files)
 
 
 # -- the program's environment ---------------------------------------------------------------------

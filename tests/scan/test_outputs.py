@@ -13,7 +13,7 @@ from policypack.scan.cli import render, scan
 from policypack.scan.report import PolicyInfo, ScanReport, TargetReport, Violation, display_path
 from policypack.scan.sarif import SECURITY_SEVERITY
 from policypack.scan.text import render_text
-from tests.scan.conftest import BROKEN, CORPUS, CORPUS_FILES, FAULTY, SCHEMAS
+from tests.scan.conftest import BROKEN, CORPUS, CORPUS_FILES, FAULTY, SCHEMAS, write_program
 
 REPORT_SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "policypack/scan/report.schema.json").read_text())
 SARIF_SCHEMA = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text())
@@ -203,16 +203,13 @@ class Uploads(pulumi.ComponentResource):
 def _component_program(tmp_path: Path) -> Path:
     (tmp_path / "lib" / "uploadlib").mkdir(parents=True)
     (tmp_path / "lib" / "uploadlib" / "__init__.py").write_text(LIBRARY)
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "Pulumi.yaml").write_text("name: app\nruntime: python\n")
-    (app / "__main__.py").write_text(
+    return write_program(
+        tmp_path / "app",
         "import os, sys\n"
         "sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))\n"
         "import uploadlib\n"
         "\n"
         "photos = uploadlib.Uploads('photos')\n")
-    return app
 
 
 def test_a_resource_a_library_component_creates_points_at_the_programs_line(tmp_path):

@@ -18,6 +18,7 @@ from policypack.registry import ALL_POLICIES
 from policypack.scan import cli
 from policypack.scan.cli import load_target, render, scan
 from policypack.scan.readers import SECRET_PLACEHOLDER
+from tests.scan.conftest import write_program
 
 SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 CANARIES = ("canary-origin", "canary-password-value", "canary-not-json", "canary-bucket-name", "canary-in-error")
@@ -71,12 +72,8 @@ PROGRAM = """
 
 
 def _program(tmp_path: Path, main: str = PROGRAM) -> Path:
-    folder = tmp_path / "shop"
-    folder.mkdir()
-    (folder / "Pulumi.yaml").write_text("name: shop\nruntime: python\n")
-    (folder / "Pulumi.dev.yaml").write_text("config:\n  shop:allowedOrigin:\n    secure: AAABAHNlY3JldA==\n")
-    (folder / "__main__.py").write_text(textwrap.dedent(main))
-    return folder
+    return write_program(tmp_path / "shop", main, "name: shop\nruntime: python\n",
+                         **{"Pulumi.dev.yaml": "config:\n  shop:allowedOrigin:\n    secure: AAABAHNlY3JldA==\n"})
 
 
 def test_program_secrets_reach_the_evaluation_as_secrets(tmp_path):
