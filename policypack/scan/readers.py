@@ -8,10 +8,9 @@ Three inputs, told apart by content (never by file name):
 - a plan: `pulumi preview --json` (`{"steps": [...]}`): each step's `newState`.
 
 Every reader yields `ResourceState`s with the properties as the engine marshals them for an
-analyzer (`MarshalProperties` with `KeepUnknowns`, `KeepSecrets`, `SkipInternalKeys`, no
-`KeepResources`): keys starting with `__` (such as `__defaults`) dropped, resource references
-sent as their ID (or URN), secrets kept as secrets. The scanner never decrypts a secret: its value
-is replaced by an unknown, so rules treat it as a value they cannot see and never print it.
+analyzer (`values`): secrets kept as secrets, never decrypted - a state file's secret and a
+preview's "[secret]" become secrets whose value is unknown, so rules treat it as a value they
+cannot see and never print it.
 """
 
 from __future__ import annotations
@@ -23,21 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
-from pulumi_policy.proxy import UNKNOWN_ARCHIVE_VALUE, UNKNOWN_ASSET_VALUE, UNKNOWN_STRING_VALUE
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from ..engine import files
 from ..engine.files import MiB
 from ..engine.model import ResourceState, name_of_urn, provider_urn, type_of_urn
+from .values import PREVIEW_SECRET, SECRET_PLACEHOLDER, analyzer_props, preview_secrets
 
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
-ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
-RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
-
-# A secret as the analyzer receives it, with a value the scanner cannot (and must not) know.
-SECRET_PLACEHOLDER = {SIG_KEY: SECRET_SIG, "value": UNKNOWN_STRING_VALUE}
-PREVIEW_SECRET = "[secret]"  # how `pulumi preview --json` writes a secret value
+__all__ = ["SECRET_PLACEHOLDER", "ScanInputError", "ScanTarget", "analyzer_props", "read_preview", "read_state",
+           "read_state_file"]
 
 SUPPORTED_VERSIONS = (0, 1, 2, 3, 4)
 
@@ -302,61 +295,6 @@ def default_provider_config(states: Sequence[ResourceState]) -> Dict[str, str]:
     return config
 
 
-# -- property values as the engine marshals them for an analyzer -------------------------------------
-
-def analyzer_props(props: Mapping[str, Any]) -> Dict[str, Any]:
-    return {k: analyzer_value(v) for k, v in props.items() if not str(k).startswith("__")}
-
-
-def analyzer_value(value: Any) -> Any:
-    if isinstance(value, list):
-        return [analyzer_value(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if SIG_KEY not in value:
-        return analyzer_props(value)
-    sig = value.get(SIG_KEY)
-    if sig == SECRET_SIG:
-        return dict(SECRET_PLACEHOLDER)
-    if sig == RESOURCE_REF_SIG:
-        return _resource_reference(value)
-    if sig == ASSET_SIG:
-        return value if _asset_readable(value) else UNKNOWN_ASSET_VALUE
-    if sig == ARCHIVE_SIG:
-        return value if _archive_readable(value) else UNKNOWN_ARCHIVE_VALUE
-    return UNKNOWN_STRING_VALUE  # a kind of value this scanner does not know: treat as not known
-
-
-def _resource_reference(value: Mapping[str, Any]) -> Any:
-    """Without `KeepResources` the engine sends a reference as the resource's ID, else its URN."""
-    ref_id = value.get("id")
-    if isinstance(ref_id, str) and ref_id:
-        return ref_id
-    urn = value.get("urn")
-    return urn if isinstance(urn, str) and urn else UNKNOWN_STRING_VALUE
-
-
-def _asset_readable(value: Mapping[str, Any]) -> bool:
-    """The SDK can rebuild it (it needs one of path/text/uri as a string)."""
-    return any(isinstance(value.get(k), str) for k in ("path", "text", "uri"))
-
-
-def _archive_readable(value: Mapping[str, Any]) -> bool:
-    assets = value.get("assets")
-    if isinstance(assets, dict):
-        for member in assets.values():
-            if not isinstance(member, dict):
-                return False
-            sig = member.get(SIG_KEY)
-            if sig == ASSET_SIG and _asset_readable(member):
-                continue
-            if sig == ARCHIVE_SIG and _archive_readable(member):
-                continue
-            return False
-        return True
-    return any(isinstance(value.get(k), str) for k in ("path", "uri"))
-
-
 # -- `pulumi preview --json` -------------------------------------------------------------------------
 
 def read_preview(path: Path, data: Mapping[str, Any]) -> ScanTarget:
@@ -403,18 +341,6 @@ def read_preview(path: Path, data: Mapping[str, Any]) -> ScanTarget:
         stack_config=stack_config, not_analyzed=reads, format_version=None, skipped=skipped,
         secret_keys=secret_keys,
     )
-
-
-def preview_secrets(value: Any) -> Any:
-    """`pulumi preview --json` prints every secret as the text "[secret]": a secret whose value the
-    scanner does not know - never a value a rule could judge ("[secret]" is no https:// origin)."""
-    if value == PREVIEW_SECRET:
-        return dict(SECRET_PLACEHOLDER)
-    if isinstance(value, list):
-        return [preview_secrets(v) for v in value]
-    if isinstance(value, dict) and SIG_KEY not in value:
-        return {k: preview_secrets(v) for k, v in value.items()}
-    return value
 
 
 # -- where each resource is written -------------------------------------------------------------------
