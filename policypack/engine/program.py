@@ -84,7 +84,8 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
 
         def RegisterResource(self, request):
             urn = self.make_urn(request.parent, request.type, request.name)
-            inputs = json_format.MessageToDict(request.object) if request.type != "pulumi:pulumi:Stack" else {}
+            inputs = (_references_as_ids(json_format.MessageToDict(request.object))
+                      if request.type != "pulumi:pulumi:Stack" else {})
             outputs = None
             if request.custom and not request.type.startswith("pulumi:providers:"):
                 inputs = apply_check(request.type, request.name, urn, inputs)
@@ -229,6 +230,22 @@ def add_default_providers(captured: CapturedStack) -> None:
             defaults[package] = provider
             captured.resources.insert(1, provider)
         state.provider = provider.urn
+
+
+RESOURCE_REF_SIG = ("4dabf18193072939515e22adb298388d", "5cf8f73096256a8f31e491e813e4eb8e")
+
+
+def _references_as_ids(value: Any) -> Any:
+    """A resource passed as an input (`role=role`) as the engine sends it to an analyzer (no
+    `KeepResources`): its ID, or its URN when it has none."""
+    if isinstance(value, list):
+        return [_references_as_ids(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get(RESOURCE_REF_SIG[0]) == RESOURCE_REF_SIG[1]:
+        ref_id = value.get("id")
+        return ref_id if isinstance(ref_id, str) and ref_id else value.get("urn", "")
+    return {k: _references_as_ids(v) for k, v in value.items()}
 
 
 def _tolerate_ill_typed_echoes() -> None:
