@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple, Union
 
 from .. import PACK_NAME, __version__
 from ..engine.evaluate import EvaluationError, PolicySettings, StackContext, evaluate
+from ..engine.model import redact, secret_strings
 from ..engine.runner import DEFAULT_TIMEOUT
 from .policy_config import load_policy_config
 from .programs import config_overrides, is_program_dir, read_program
@@ -193,8 +194,9 @@ def scan(paths: Sequence[Path], *, policies: Sequence[Any], policy_config: Dict[
                                          secret_keys=loaded.secret_keys),
                     not_analyzed=loaded.not_analyzed,
                 )
-            except EvaluationError as err:
-                report.errors.append(InputError(display_path(path), f"{path}: {err}"))
+            except EvaluationError as err:  # a rule's exception text may quote a value: never a secret one
+                message = redact(f"{path}: {err}", secret_strings(loaded.resources))
+                report.errors.append(InputError(display_path(path), message))
                 continue
         report.targets.append(target_report(loaded, diagnostics, descriptions))
     return report

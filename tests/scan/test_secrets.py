@@ -105,3 +105,20 @@ def test_a_failing_program_error_line_holds_no_secret_it_registered(capsys, tmp_
     assert (code, out) == (2, "")
     assert err.splitlines() == [f"{tmp_path / 'shop'}: the program failed (__main__.py:13): RuntimeError: "
                                 "could not use [secret]"]
+
+
+def test_a_rule_that_raises_quoting_a_secret_never_prints_it(capsys, tmp_path, monkeypatch):
+    from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
+
+    def broken(args, report):
+        if args.resource_type == "aws:ssm/parameter:Parameter":
+            value = args.props.get("value")
+            raise ValueError(f"cannot judge {getattr(value, 'value', value)}")  # Secret or its plain value
+
+    policy = ResourceValidationPolicy(name="raises", description="d", validate=broken,
+                                      enforcement_level=EnforcementLevel.MANDATORY)
+    monkeypatch.setattr("policypack.registry.ALL_POLICIES", [policy])
+    code = cli.main(["scan", "--update", str(_program(tmp_path))])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "canary-password-value" not in out + err and "cannot judge [secret]" in err
