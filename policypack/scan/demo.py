@@ -145,11 +145,22 @@ def _example_block(example: ExampleRun, paint: _Painter) -> Tuple[str, int]:
             lines.append(f"     {paint('ok', 'fixed in the reference stack')}: {test}")
         if failure.get("note"):
             lines.append(f"     {paint('dim', safe(failure['note']))}")
-    others = {_key(v) for report in example.reports.values() for v in report.violations} - set(shown)
+    others: Dict[Tuple[str, str, str], Violation] = {}
+    for mode in reversed(MODES):  # the update's finding when both have it
+        for v in example.reports[mode].violations:
+            if _key(v) not in shown:
+                others.setdefault(_key(v), v)
     if others:
-        policies = {p for p, _, _ in others}
-        lines += ["", f"  also reported: {plural(len(others), 'other finding')} of {plural(len(policies), 'policy')} "
-                      f"beyond the documented failures - `policypack scan --update {name}` lists every finding"]
+        lines += ["", f"  also reported, beyond the documented failures ({plural(len(others), 'finding')}; "
+                      f"`policypack scan --update {name}` shows each with what to do):"]
+        by_policy: Dict[str, List[Violation]] = {}
+        for v in others.values():
+            by_policy.setdefault(v.policy, []).append(v)
+        for policy, found in by_policy.items():
+            v = found[0]
+            names = ", ".join(dict.fromkeys(safe(f.resource_name) for f in found))
+            severity = f"{v.severity:<8}  " if v.severity else ""
+            lines.append(f"     {paint(v.level, v.level)}{' ' * (9 - len(v.level))}  {severity}{safe(policy)}  on {names}")
     return "\n".join(lines), not_reported
 
 
