@@ -103,15 +103,15 @@ def _alive(pid: int) -> bool:
 def test_a_program_that_never_ends_is_stopped_with_its_children_and_exits_2(tmp_path):
     folder = program(tmp_path / "hangs", HANGS)
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "policypack", "scan", "--timeout", "3",
+    proc = subprocess.run([sys.executable, "-m", "policypack", "scan", "--timeout", "10",
                            "--config", "dbPassword=canary-config-value", str(folder)],
                           capture_output=True, text=True, cwd=tmp_path, timeout=60)
     elapsed = time.monotonic() - started
     assert proc.returncode == 2
-    assert one_line(proc.stderr) == (f"{folder}: the program did not finish within 3 s and was stopped "
+    assert one_line(proc.stderr) == (f"{folder}: the program did not finish within 10 s and was stopped "
                                      "(--timeout SECONDS allows longer)")
     assert "canary-config-value" not in proc.stderr + proc.stdout
-    assert elapsed < 30
+    assert elapsed < 45  # the time limit, the grace period and start-up on a busy machine; not 300 s
     pid = int((folder / "grandchild.pid").read_text())
     deadline = time.monotonic() + 5
     while _alive(pid) and time.monotonic() < deadline:
