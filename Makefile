@@ -5,19 +5,24 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# pip runs with a fixed version and installs only locked, hash-checked packages
+PIP := $(PY) -m pip --disable-pip-version-check
+LOCK := $(VENV)/bin/uv pip compile --universal --generate-hashes --quiet
 
-.PHONY: setup demo test test-fast bench docs clean
+.PHONY: setup demo test test-fast bench docs lock clean
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements-pip.txt requirements.txt requirements-dev.txt pyproject.toml
+	@echo "setup: installing the locked dependencies into .venv from PyPI - about two minutes, once"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP) install --quiet --require-hashes -r requirements-pip.txt
+	$(PIP) install --quiet --require-hashes -r requirements-dev.txt
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m policypack demo
+	@$(PY) -m policypack demo
 
 test: $(STAMP)
 	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(PY) -m pytest
@@ -33,6 +38,13 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) scripts/gen_rules_doc.py
+	$(PY) scripts/gen_autonames.py
+
+# Re-resolve the locks from the .in files (the runtime set for every Python the pack supports).
+lock: $(STAMP)
+	$(LOCK) --python-version 3.10 requirements-pip.in -o requirements-pip.txt
+	$(LOCK) --python-version 3.10 requirements.in -o requirements.txt
+	$(LOCK) --python-version 3.11 requirements-dev.in -o requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis reference_stack/.build

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from policypack.registry import ALL_POLICIES, BY_NAME, RESOURCE_POLICIES, STACK_POLICIES
-from tests.protocol.catalog import catalog_rules
+from tests.protocol.catalog import served_catalog_rules
 
 PACKAGE = Path(__file__).resolve().parents[1] / "policypack"
-CATALOG = catalog_rules()
+CATALOG = served_catalog_rules()
 
 NAME = re.compile(r"^(aws-[a-z0-9]+-[a-z0-9]+(-[a-z0-9]+)*|pulumi-[a-z0-9]+(-[a-z0-9]+)*)$")
 TYPE_TOKEN = re.compile(r"^[a-z][a-z0-9-]*:[A-Za-z0-9/._-]+:[A-Za-z0-9._-]+$")  # pkg:module[/file]:Type

@@ -21,3 +21,20 @@ def test_ci_runs_the_readme_test_command():
     assert commands[:2] == ["demo", "test"]
     ci = (REPO / ".ci" / "run").read_text()
     assert re.search(r"^make test$", ci, re.M)
+
+
+def test_ci_runs_both_readme_commands_in_a_clone_with_nothing_beside_it():
+    ci = (REPO / ".ci" / "run").read_text()
+    assert re.search(r'^git clone --quiet "\$PWD" "\$tmp/aws-serverless-guard"$', ci, re.M)
+    assert re.search(r'^cd "\$tmp/aws-serverless-guard"$', ci, re.M)
+    assert ci.index("make demo") < ci.rindex("make test")
+
+
+def test_the_text_report_excerpt_in_the_docs_is_what_the_scanner_prints(capsys, monkeypatch):
+    from policypack.scan import cli
+
+    docs = (REPO / "docs" / "scan-output.md").read_text()
+    command, excerpt = re.search(r"<!-- excerpt: policypack (scan \S+) -->\n```\n(.*?)```\n", docs, re.S).groups()
+    monkeypatch.chdir(REPO)
+    cli.main(command.split())
+    assert capsys.readouterr().out == excerpt

@@ -1,6 +1,6 @@
 """FAULTY ON PURPOSE - do not deploy.
 
-The API Gateway + Lambdas + SSM + S3 program of seed 004 (../../../shared/seeds/004_*.txt),
+The API Gateway + Lambdas + SSM + S3 program of seed 004 (docs/seeds/004_*.txt),
 reproduced so the policy pack can be shown to catch its documented failures (tests/reference/
 test_faulty_examples.py). Each fault is marked `# seed 004: <bullet title>`. It runs to the end
 under mocks: where the original would crash (a dict lookup by plain string in a dict keyed by

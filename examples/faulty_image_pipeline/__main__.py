@@ -1,6 +1,6 @@
 """FAULTY ON PURPOSE - do not deploy.
 
-The S3 -> image Lambda -> S3 program of seed 000 (../../../shared/seeds/000_*.txt), reproduced so
+The S3 -> image Lambda -> S3 program of seed 000 (docs/seeds/000_*.txt), reproduced so
 the policy pack can be shown to catch its documented failures (tests/reference/
 test_faulty_examples.py). Each fault is marked `# seed 000: <bullet title>`. The fixed version is
 reference_stack/.

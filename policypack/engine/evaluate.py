@@ -44,7 +44,7 @@ class StackContext:
     dry_run: bool = True
     config: Mapping[str, str] = field(default_factory=dict)
     organization: str = "organization"
-    secret_keys: FrozenSet[str] = frozenset()
+    secret_keys: FrozenSet[str] = frozenset()  # config keys whose values are secrets (PULUMI_CONFIG_SECRET_KEYS)
 
 
 def evaluate(

@@ -9,7 +9,7 @@ export, preview JSON) yields these; every consumer (gRPC stand-in, offline evalu
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Set
 
 
 @dataclass
@@ -59,3 +59,48 @@ def type_of_urn(urn: str) -> str:
 def name_of_urn(urn: str) -> str:
     parts = urn.split("::")
     return parts[3] if len(parts) >= 4 else ""
+
+
+SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
+MIN_REDACTED = 4  # shorter secret strings ("", "1", "dev") would blank out ordinary words
+
+
+def secret_strings(states: Iterable[ResourceState]) -> Set[str]:
+    """Every string held inside a secret anywhere in the resources' inputs and outputs."""
+    found: Set[str] = set()
+    for state in states:
+        _secrets_in(state.props, found)
+        if state.outputs:
+            _secrets_in(state.outputs, found)
+    return {s for s in found if len(s) >= MIN_REDACTED}
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with each of `secrets` replaced by `[secret]` (longest first: one may contain another)."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, "[secret]")
+    return text
+
+
+def _secrets_in(value: Any, found: Set[str]) -> None:
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG[0]) == SECRET_SIG[1]:
+            _strings(value.get("value"), found)
+            return
+        for item in value.values():
+            _secrets_in(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _secrets_in(item, found)
+
+
+def _strings(value: Any, found: Set[str]) -> None:
+    if isinstance(value, str):
+        found.add(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, found)

@@ -3,10 +3,12 @@
 Every `RegisterResource` call is recorded with its type, name, URN, inputs (after the provider's
 Check, see `provider_check`), dependencies, property dependencies, parent and provider. In
 preview mode the mocks leave computed outputs (IDs, ARNs, URLs) unknown, as a real preview does;
-in update mode they return plausible values.
+in update mode they return plausible values (`fake_cloud`).
 
-Programs are run in a fresh interpreter (`run_program`), because the Pulumi runtime keeps global
-state and programs import their own modules: two programs must never share a process.
+Programs are run in a fresh interpreter (`runner.run_program`), because the Pulumi runtime keeps
+global state and programs import their own modules: two programs must never share a process. This
+module is that interpreter's entry point: it reads its request from a file and writes its result
+to another, so nothing the program prints can corrupt the result.
 """
 
 from __future__ import annotations
@@ -15,179 +17,25 @@ import argparse
 import json
 import os
 import runpy
-import subprocess
 import sys
 import threading
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from urllib.parse import unquote, urlparse
 
-from .model import ResourceState, provider_urn
+from .fake_cloud import ACCOUNT_ID, DEFAULT_REGION, engine_outputs, fake_outputs, invoke_result, resource_id
+from .model import ResourceState, provider_urn, redact, secret_strings
+from .project import CapturedStack, ProgramError, read_project, stack_config
 from .provider_check import apply_check
+from .runner import run_program
 
-ACCOUNT_ID = "123456789012"
-DEFAULT_REGION = "us-west-2"
+__all__ = ["ACCOUNT_ID", "DEFAULT_REGION", "CapturedStack", "ProgramError", "capture_program", "read_project",
+           "run_program", "stack_config"]
 
-
-class ProgramError(Exception):
-    """The program could not be run: its own error, or not a Pulumi Python project."""
-
-
-@dataclass
-class CapturedStack:
-    project: str
-    stack: str
-    preview: bool
-    resources: List[ResourceState] = field(default_factory=list)
-    outputs: Dict[str, Any] = field(default_factory=dict)
-    config: Dict[str, str] = field(default_factory=dict)
-
-    def to_json(self) -> Dict[str, Any]:
-        return {
-            "project": self.project,
-            "stack": self.stack,
-            "preview": self.preview,
-            "resources": [r.to_json() for r in self.resources],
-            "outputs": self.outputs,
-            "config": self.config,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "CapturedStack":
-        return cls(
-            project=data["project"],
-            stack=data["stack"],
-            preview=data["preview"],
-            resources=[ResourceState.from_json(r) for r in data["resources"]],
-            outputs=dict(data.get("outputs") or {}),
-            config=dict(data.get("config") or {}),
-        )
-
-
-# -- project and config ---------------------------------------------------------------------------
-
-def read_project(project_dir: Path) -> Dict[str, Any]:
-    import yaml
-
-    for name in ("Pulumi.yaml", "Pulumi.yml"):
-        path = project_dir / name
-        if path.is_file():
-            try:
-                data = yaml.safe_load(path.read_text()) or {}
-            except yaml.YAMLError as err:
-                raise ProgramError(f"{path}: not valid YAML ({err.__class__.__name__})") from None
-            if not isinstance(data, dict) or not data.get("name"):
-                raise ProgramError(f"{path}: has no project `name`")
-            return data
-    raise ProgramError(f"{project_dir}: not a Pulumi project (no Pulumi.yaml)")
-
-
-def _config_value(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value)
-
-
-def stack_config(project_dir: Path, project: Dict[str, Any], stack: str,
-                 overrides: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
-    """Project defaults, then `Pulumi.<stack>.yaml`, then `--config` overrides; keys namespaced."""
-    import yaml
-
-    name = project["name"]
-
-    def full(key: str) -> str:
-        return key if ":" in key else f"{name}:{key}"
-
-    config: Dict[str, str] = {}
-    for key, spec in (project.get("config") or {}).items():
-        if isinstance(spec, dict):
-            if "value" in spec:
-                config[full(key)] = _config_value(spec["value"])
-            elif "default" in spec:
-                config[full(key)] = _config_value(spec["default"])
-        elif spec is not None:
-            config[full(key)] = _config_value(spec)
-    stack_file = project_dir / f"Pulumi.{stack}.yaml"
-    if stack_file.is_file():
-        try:
-            data = yaml.safe_load(stack_file.read_text()) or {}
-        except yaml.YAMLError as err:
-            raise ProgramError(f"{stack_file}: not valid YAML ({err.__class__.__name__})") from None
-        for key, value in (data.get("config") or {}).items():
-            if isinstance(value, dict) and set(value) == {"secure"}:
-                value = "[secret]"  # encrypted with the stack's key: not readable offline
-            config[full(key)] = _config_value(value)
-    for key, value in (overrides or {}).items():
-        config[full(key)] = value
-    return config
-
-
-# -- mocks ------------------------------------------------------------------------------------------
-
-def _fake_outputs(resource_type: str, name: str, inputs: Dict[str, Any], region: str) -> Dict[str, Any]:
-    service, _, kind = resource_type.partition(":")[2].partition("/")
-    kind = kind.split(":")[0]
-    physical = inputs.get("bucket") or inputs.get("name") or name
-    prefix = f"arn:aws:{service}:{region}:{ACCOUNT_ID}"
-    out: Dict[str, Any] = {}
-    if resource_type in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
-        out.update(arn=f"arn:aws:s3:::{physical}", bucket=physical, id=physical,
-                   bucketDomainName=f"{physical}.s3.amazonaws.com")
-    elif resource_type == "aws:lambda/function:Function":
-        arn = f"{prefix}:function:{physical}"
-        out.update(arn=arn, name=physical, qualifiedArn=f"{arn}:$LATEST",
-                   invokeArn=f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations")
-    elif resource_type.startswith("aws:iam/"):
-        out.update(arn=f"arn:aws:iam::{ACCOUNT_ID}:{kind}/{physical}", name=physical)
-    elif resource_type == "aws:sqs/queue:Queue":
-        out.update(arn=f"{prefix}:{physical}", name=physical,
-                   url=f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{physical}")
-    elif resource_type == "aws:sns/topic:Topic":
-        out.update(arn=f"{prefix}:{physical}", name=physical)
-    elif resource_type == "aws:kms/key:Key":
-        out.update(arn=f"{prefix}:key/{name}-0000", keyId=f"{name}-0000")
-    elif resource_type == "aws:cloudwatch/logGroup:LogGroup":
-        out.update(arn=f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{physical}", name=physical)
-    elif resource_type == "aws:apigatewayv2/api:Api":
-        api_id = f"{name}-api"
-        out.update(arn=f"arn:aws:apigateway:{region}::/apis/{api_id}",
-                   executionArn=f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{api_id}",
-                   apiEndpoint=f"https://{api_id}.execute-api.{region}.amazonaws.com")
-    elif resource_type == "aws:apigatewayv2/stage:Stage":
-        out.update(arn=f"arn:aws:apigateway:{region}::/apis/x/stages/{physical}",
-                   invokeUrl=f"https://api.execute-api.{region}.amazonaws.com/{physical}")
-    else:
-        out.update(arn=f"{prefix}:{kind}/{str(physical).lstrip('/')}")
-    return out
-
-
-def _engine_outputs(resource_type: str, name: str, inputs: Dict[str, Any], region: str,
-                    preview: bool) -> Dict[str, Any]:
-    """The outputs the engine would hold for the resource, in its JSON form.
-
-    The same values the mocks return to the program (update), or, in preview, the inputs with the
-    computed outputs unknown - as a provider's preview of a create returns them.
-    """
-    from pulumi.runtime.rpc import UNKNOWN  # the engine's unknown sentinel
-
-    outputs = dict(inputs)
-    for key, value in _fake_outputs(resource_type, name, inputs, region).items():
-        outputs.setdefault(key, UNKNOWN if preview else value)
-    return outputs
-
-
-def _invoke_result(token: str, args: Dict[str, Any], region: str) -> Dict[str, Any]:
-    if token == "aws:index/getCallerIdentity:getCallerIdentity":
-        return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline", "userId": "OFFLINE", "id": ACCOUNT_ID}
-    if token == "aws:index/getRegion:getRegion":
-        return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com"}
-    if token == "aws:index/getPartition:getPartition":
-        return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
-    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-        names = [f"{region}{z}" for z in "abc"]
-        return {"names": names, "zoneIds": [f"usw2-az{i}" for i in range(1, 4)], "id": region}
-    return {}
+# Folders inside a project that hold libraries, not the program (a resource a library creates is
+# located at the program's line that called into it)
+LIBRARY_DIRS = {".venv", "venv", "env", "site-packages", "dist-packages", "node_modules", "__pycache__"}
 
 
 def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
@@ -201,10 +49,13 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
 
     project_dir = project_dir.resolve()
     project = read_project(project_dir)
-    config = stack_config(project_dir, project, stack, config_overrides)
+    config, secret_keys = stack_config(project_dir, project, stack, config_overrides)
     region = config.get("aws:region", DEFAULT_REGION)
-    captured = CapturedStack(project=project["name"], stack=stack, preview=preview, config=config)
+    captured = CapturedStack(project=project["name"], stack=stack, preview=preview, config=config,
+                             secret_keys=secret_keys)
     lock = threading.Lock()
+    order = _ConstructionOrder()
+    constructed: Dict[str, int] = {}  # URN -> when the program constructed it
 
     registering = threading.local()  # the URN being registered, for the provider-Check autoname
 
@@ -215,12 +66,12 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
             outputs = apply_check(args.typ, args.name, urn, dict(args.inputs))
             if preview:
                 return "", outputs  # computed outputs (IDs, ARNs) stay unknown, as in a real preview
-            for key, value in _fake_outputs(args.typ, args.name, outputs, region).items():
+            for key, value in fake_outputs(args.typ, args.name, outputs, region).items():
                 outputs.setdefault(key, value)
-            return outputs.get("id") or f"{args.name}-id", outputs
+            return resource_id(outputs, args.name), outputs
 
         def call(self, args: pulumi_mocks.MockCallArgs):
-            return _invoke_result(args.token, dict(args.args), region)
+            return invoke_result(args.token, dict(args.args), region)
 
     class RecordingMonitor(pulumi_mocks.MockMonitor):
         def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -233,11 +84,12 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
 
         def RegisterResource(self, request):
             urn = self.make_urn(request.parent, request.type, request.name)
-            inputs = json_format.MessageToDict(request.object) if request.type != "pulumi:pulumi:Stack" else {}
+            inputs = (_references_as_ids(json_format.MessageToDict(request.object))
+                      if request.type != "pulumi:pulumi:Stack" else {})
             outputs = None
             if request.custom and not request.type.startswith("pulumi:providers:"):
                 inputs = apply_check(request.type, request.name, urn, inputs)
-                outputs = _engine_outputs(request.type, request.name, inputs, region, preview)
+                outputs = engine_outputs(request.type, request.name, inputs, region, preview)
             state = ResourceState(
                 type=request.type,
                 urn=urn,
@@ -253,6 +105,7 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
             )
             with lock:
                 captured.resources.append(state)
+                constructed[urn] = order.take(request.type, request.name)
             registering.urn = urn
             try:
                 return super().RegisterResource(request)
@@ -267,14 +120,15 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
 
     mocks = Mocks()
     _tolerate_ill_typed_echoes()
-    pulumi.runtime.set_all_config(config, [])
+    pulumi.runtime.set_all_config(config, secret_keys)
+    order.install()
     pulumi.runtime.set_mocks(mocks, project=project["name"], stack=stack, preview=preview,
                              monitor=RecordingMonitor(mocks))
 
     main = project_dir / str(project.get("main") or "")
     main_file = main / "__main__.py" if main.is_dir() else main
     if not main_file.is_file():
-        raise ProgramError(f"{project_dir}: no __main__.py to run")
+        raise ProgramError(f"{project_dir.name}: no {main_file.name} to run")
     sys.path.insert(0, str(main_file.parent))
     os.chdir(main_file.parent)
     from pulumi.runtime.settings import get_root_resource
@@ -293,13 +147,53 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
     except ProgramError:
         raise
     except BaseException as err:  # the program's own error: report it, not our traceback
-        raise ProgramError(_program_error(err, main_file)) from None
+        raise ProgramError(_redacted(_program_error(err, main_file), captured.resources)) from None
     stack_urn = f"urn:pulumi:{stack}::{project['name']}::pulumi:pulumi:Stack::{project['name']}-{stack}"
     if not any(r.type == "pulumi:pulumi:Stack" for r in captured.resources):
         captured.resources.insert(0, ResourceState(type="pulumi:pulumi:Stack", urn=stack_urn,
                                                    name=f"{project['name']}-{stack}", custom=False))
+    captured.resources.sort(key=lambda r: constructed.get(r.urn, 0))  # program order, not the RPC threads'
     add_default_providers(captured)
     return captured
+
+
+class _ConstructionOrder:
+    """The order in which the program constructed its resources.
+
+    The SDK sends `RegisterResource` from a thread pool, so the monitor sees registrations in an
+    order that varies from run to run. The constructors run in program order: each call into the
+    SDK's `register_resource` / `read_resource` takes a number, and the monitor gives each request
+    the first unclaimed number of its (type, name).
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.next = 1
+        self.pending: Dict[Tuple[str, str], List[int]] = {}
+
+    def install(self) -> None:
+        import pulumi.resource as sdk_resource
+
+        for attribute in ("register_resource", "read_resource"):
+            original = getattr(sdk_resource, attribute)
+            setattr(sdk_resource, attribute, self._numbering(original))
+
+    def _numbering(self, original: Any) -> Any:
+        def numbered(res: Any, ty: str, name: str, *args: Any, **kwargs: Any) -> Any:
+            with self.lock:
+                self.pending.setdefault((ty, name), []).append(self.next)
+                self.next += 1
+            return original(res, ty, name, *args, **kwargs)
+
+        return numbered
+
+    def take(self, ty: str, name: str) -> int:
+        with self.lock:
+            numbers = self.pending.get((ty, name))
+            if numbers:
+                return numbers.pop(0)
+            self.next += 1
+            return self.next + 1_000_000  # not constructed through the SDK's constructor: last
 
 
 def _default_provider_name(package: str) -> str:
@@ -338,6 +232,22 @@ def add_default_providers(captured: CapturedStack) -> None:
         state.provider = provider.urn
 
 
+RESOURCE_REF_SIG = ("4dabf18193072939515e22adb298388d", "5cf8f73096256a8f31e491e813e4eb8e")
+
+
+def _references_as_ids(value: Any) -> Any:
+    """A resource passed as an input (`role=role`) as the engine sends it to an analyzer (no
+    `KeepResources`): its ID, or its URN when it has none."""
+    if isinstance(value, list):
+        return [_references_as_ids(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get(RESOURCE_REF_SIG[0]) == RESOURCE_REF_SIG[1]:
+        ref_id = value.get("id")
+        return ref_id if isinstance(ref_id, str) and ref_id else value.get("urn", "")
+    return {k: _references_as_ids(v) for k, v in value.items()}
+
+
 def _tolerate_ill_typed_echoes() -> None:
     """The mocks echo a program's inputs back as outputs. An input of the wrong shape (a dict
     where the SDK's types say string, e.g. `environment={"variables": {"variables": {...}}}`)
@@ -359,11 +269,27 @@ def _tolerate_ill_typed_echoes() -> None:
 
 
 def _program_position(request: Any, program_dir: Path) -> str:
-    """Where the program registered the resource (`file://...#line`), if it is in the program."""
-    uri = request.sourcePosition.uri
-    if not uri or str(program_dir) not in uri:
-        return ""  # registered by the SDK itself (the root stack) or a library outside the program
-    return f"{uri}#{request.sourcePosition.line}"
+    """Where the program created the resource (`file://...#line`): the innermost frame of the
+    registration's stack that is the program's own code, so a resource a library or a component
+    outside the program creates points at the program's line that called it."""
+    frames = [frame.pc for frame in request.stackTrace.frames if frame.pc.uri]
+    if request.sourcePosition.uri:
+        frames.insert(0, request.sourcePosition)
+    for position in frames:
+        if _is_program_file(position.uri, program_dir):
+            return f"{position.uri}#{position.line}"
+    return ""  # registered by the SDK itself (the root stack)
+
+
+def _is_program_file(uri: str, program_dir: Path) -> bool:
+    if not uri.startswith("file://"):
+        return False
+    path = Path(os.path.normpath(unquote(urlparse(uri).path)))  # `app/../lib/x.py` is not in `app`
+    try:
+        relative = path.relative_to(program_dir)
+    except ValueError:
+        return False
+    return not LIBRARY_DIRS.intersection(relative.parts)
 
 
 def _program_error(err: BaseException, main_file: Path) -> str:
@@ -377,49 +303,27 @@ def _program_error(err: BaseException, main_file: Path) -> str:
     return f"the program failed{where}: {err.__class__.__name__}: {text}"
 
 
-def run_program(project_dir: Path, stack: str = "dev", preview: bool = True,
-                config_overrides: Optional[Mapping[str, str]] = None,
-                python: Optional[str] = None, timeout: float = 300) -> CapturedStack:
-    """Run the program in a fresh interpreter and return what it registered."""
-    project_dir = Path(project_dir)
-    read_project(project_dir)  # fail fast, with a clear message, on a folder that is not a project
-    cmd = [python or sys.executable, "-m", "policypack.engine.program", str(project_dir), "--stack", stack]
-    if preview:
-        cmd.append("--preview")
-    for key, value in (config_overrides or {}).items():
-        cmd += ["--config", f"{key}={value}"]
-    env = dict(os.environ)
-    pkg_root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
-    if proc.returncode != 0:
-        lines = [l for l in proc.stderr.strip().splitlines() if l.strip()]
-        raise ProgramError(lines[-1] if lines else f"the program runner exited with {proc.returncode}")
-    try:
-        return CapturedStack.from_json(json.loads(proc.stdout))
-    except (ValueError, KeyError) as err:
-        raise ProgramError(f"the program runner printed no stack ({err.__class__.__name__})") from None
+def _redacted(message: str, resources: Sequence[ResourceState]) -> str:
+    """The program's error without any secret value the program had registered before it failed."""
+    return redact(message, secret_strings(resources))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """The runner's child: `--request FILE` (what to run) in, `--result FILE` (the stack or the
+    error, as JSON) out. The program's own output goes wherever stdout/stderr go."""
     parser = argparse.ArgumentParser(prog="python -m policypack.engine.program")
-    parser.add_argument("project_dir")
-    parser.add_argument("--stack", default="dev")
-    parser.add_argument("--preview", action="store_true")
-    parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--request", required=True)
+    parser.add_argument("--result", required=True)
     args = parser.parse_args(argv)
-    overrides = dict(item.split("=", 1) for item in args.config if "=" in item)
-    out = sys.stdout
-    sys.stdout = sys.stderr  # the program's own prints must not corrupt the JSON on stdout
+    request = json.loads(Path(args.request).read_text(encoding="utf-8"))
+    result = Path(args.result).resolve()  # the program may chdir
     try:
-        captured = capture_program(Path(args.project_dir), args.stack, args.preview, overrides)
+        captured = capture_program(Path(request["project_dir"]), request["stack"], request["preview"],
+                                   request.get("config") or {})
     except ProgramError as err:
-        sys.stderr.write(f"{err}\n")
+        result.write_text(json.dumps({"error": str(err)}), encoding="utf-8")
         return 2
-    finally:
-        sys.stdout = out
-    json.dump(captured.to_json(), out)
-    out.flush()
+    result.write_text(json.dumps({"stack": captured.to_json()}), encoding="utf-8")
     return 0
 
 

@@ -4,35 +4,33 @@ The real engine hands analyzers the inputs *after* Check: autonamed physical nam
 (`<logical-name>-<7 hex>`, known already in preview) and schema defaults. Programs run under
 mocks give raw inputs, so the stand-in adds the same here. The suffix is derived from the URN
 (stable across runs) instead of random, so results are reproducible.
+
+Which property of which type is autonamed, and how (lowercase, maximum length, `.fifo`), is data
+derived from the installed provider SDK (`policypack/data/aws_autonames.json`, written by
+`scripts/gen_autonames.py`; a test keeps it fresh): every pulumi-aws type, not a hand list.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Dict
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional
 
-# type -> the property the provider autonames
-AUTONAMED: Dict[str, str] = {
-    "aws:s3/bucket:Bucket": "bucket",
-    "aws:s3/bucketV2:BucketV2": "bucket",
-    "aws:lambda/function:Function": "name",
-    "aws:iam/role:Role": "name",
-    "aws:iam/policy:Policy": "name",
-    "aws:iam/rolePolicy:RolePolicy": "name",
-    "aws:iam/user:User": "name",
-    "aws:iam/group:Group": "name",
-    "aws:sqs/queue:Queue": "name",
-    "aws:sns/topic:Topic": "name",
-    "aws:ssm/parameter:Parameter": "name",
-    "aws:cloudwatch/logGroup:LogGroup": "name",
-    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
-    "aws:apigatewayv2/api:Api": "name",
-    "aws:ec2/securityGroup:SecurityGroup": "name",
-    "aws:lambda/layerVersion:LayerVersion": "layerName",
-}
+AUTONAMES_FILE = Path(__file__).resolve().parents[1] / "data" / "aws_autonames.json"
 
-# the props whose presence means the program chose its own naming (no autoname is added)
-NAME_PREFIX_PROPS = ("namePrefix", "bucketPrefix", "layerNamePrefix")
+
+@lru_cache(maxsize=1)
+def autonames() -> Dict[str, Any]:
+    """The data file, read once (only the program runner needs it)."""
+    return json.loads(AUTONAMES_FILE.read_text(encoding="utf-8"))
+
+
+def autonamed(resource_type: str) -> Optional[Mapping[str, Any]]:
+    """How the provider names a resource of this type when the program gives no name (or None)."""
+    return autonames()["types"].get(resource_type)
+
 
 # schema defaults the provider fills in, by type
 DEFAULTS: Dict[str, Dict[str, Any]] = {
@@ -61,12 +59,29 @@ DEFAULTS: Dict[str, Dict[str, Any]] = {
 }
 
 
-def autoname(logical_name: str, urn: str, resource_type: str) -> str:
-    suffix = hashlib.sha1(urn.encode()).hexdigest()[:7]
-    name = f"{logical_name}-{suffix}"
-    if resource_type in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
+def autoname(logical_name: str, urn: str, rule: Mapping[str, Any], fifo: bool = False) -> str:
+    """`<logical>-<7 hex>` as the provider makes it: cut to the type's maximum length, lowercase
+    where the type needs it, `.fifo` for FIFO queues and topics."""
+    data = autonames()
+    random_length = data["randomHexLength"]
+    suffix = hashlib.sha1(urn.encode()).hexdigest()[:random_length]
+    prefix = f"{logical_name}{data['separator']}"
+    limit = rule.get("maxLength")
+    if limit:
+        limit -= len(".fifo") if fifo else 0
+        prefix = prefix[:max(0, limit - random_length)]
+    name = prefix + suffix
+    if rule.get("lowercase"):
         name = name.lower()
-    return name
+    return name + (".fifo" if fifo else "")
+
+
+def physical_name(resource_type: str, inputs: Mapping[str, Any]) -> Any:
+    """The resource's physical name among its inputs, if it has one."""
+    rule = autonamed(resource_type)
+    if rule is not None and inputs.get(rule["property"]) is not None:
+        return inputs[rule["property"]]
+    return inputs.get("bucket") or inputs.get("name")
 
 
 def apply_check(resource_type: str, logical_name: str, urn: str, inputs: Dict[str, Any]) -> Dict[str, Any]:
@@ -74,10 +89,10 @@ def apply_check(resource_type: str, logical_name: str, urn: str, inputs: Dict[st
     checked = dict(inputs)
     for key, value in DEFAULTS.get(resource_type, {}).items():
         checked.setdefault(key, value)
-    prop = AUTONAMED.get(resource_type)
-    if prop and prop not in checked and not any(p in checked for p in NAME_PREFIX_PROPS):
-        if resource_type == "aws:sqs/queue:Queue" and checked.get("fifoQueue") is True:
-            checked[prop] = autoname(logical_name, urn, resource_type) + ".fifo"
-        else:
-            checked[prop] = autoname(logical_name, urn, resource_type)
+    rule = autonamed(resource_type)
+    if rule is not None:
+        prop = rule["property"]
+        if checked.get(prop) is None and checked.get(f"{prop}Prefix") is None:
+            fifo = bool(rule.get("fifoFlag")) and checked.get(rule.get("fifoFlag")) is True
+            checked[prop] = autoname(logical_name, urn, rule, fifo)
     return checked

@@ -366,8 +366,9 @@ def _variable_messages(variables: Dict[str, Any]) -> Iterator[str]:
                    "the variable.")
         if value is not UNKNOWN and not isinstance(value, str):
             # the value itself is never quoted: environment values may be secrets
-            yield (f"{path} is a {_kind(value)}, not a string: pass it as a string (e.g. `str(...)` or "
-                   "`json.dumps(...)`).")
+            yield (f"{path} is a {_kind(value)}, not a string: pass a string - another resource's attribute as "
+                   "the Output itself (e.g. `table.name`, never `str(table.name)` or an f-string), a number or "
+                   "flag as text (\"30\"), a structure through `json.dumps(...)`.")
 
 
 def _is_reserved(key: str) -> bool:

@@ -12,10 +12,13 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple, Union
 
 from .. import PACK_NAME, __version__
 from ..engine.evaluate import EvaluationError, PolicySettings, StackContext, evaluate
+from ..engine.model import redact, secret_strings
+from ..engine.runner import DEFAULT_TIMEOUT
 from .policy_config import load_policy_config
 from .programs import config_overrides, is_program_dir, read_program
 from .readers import ScanInputError, ScanTarget, read_state_file
@@ -74,11 +77,27 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", default="dev", help="stack to run programs as (default: dev; state files name their own)")
     parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
                         help="stack config for programs and policies, e.g. aws:region=us-west-2 (repeatable)")
+    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"stop a program that runs longer than this (default: {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--pass-env", action="append", default=[], metavar="NAME",
+                        help="pass the environment variable NAME to programs (repeatable); programs run "
+                             "without cloud and Pulumi credentials (AWS_*, PULUMI_*, GOOGLE_*, AZURE_*, "
+                             "ARM_*, tokens, passwords, ...)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--preview", dest="preview", action="store_true", default=True,
                       help="run programs as a preview: IDs and ARNs unknown (default)")
     mode.add_argument("--update", dest="preview", action="store_false",
                       help="run programs as an update: IDs and ARNs known")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, not {text!r}") from None
+    if not 0 < value <= 24 * 3600:
+        raise argparse.ArgumentTypeError(f"expected between 0 and 86400 seconds, not {text}")
+    return value
 
 
 # -- entry point ------------------------------------------------------------------------------------
@@ -109,16 +128,20 @@ def _main(argv: List[str]) -> int:
     from ..registry import ALL_POLICIES  # after the argument checks: a usage error needs no rules
 
     policies = list(ALL_POLICIES)
+    if args.command == "demo" and args.format == "text":
+        return _story(policies, args.output)
     try:
         overrides = config_overrides(args.config)
         policy_config = load_policy_config(Path(args.policy_config), policies) if args.policy_config else {}
         paths = demo_paths() if demo else [Path(p) for p in args.paths]
+        if args.output:
+            check_output_path(Path(args.output), paths, Path(args.policy_config) if args.policy_config else None)
     except ScanInputError as err:
         _error(str(err))
         return EXIT_INPUT
 
     report = scan(paths, policies=policies, policy_config=policy_config, stack=args.stack,
-                  preview=args.preview, overrides=overrides)
+                  preview=args.preview, overrides=overrides, timeout=args.timeout, pass_env=args.pass_env)
     for error in report.errors:
         _error(error.message)
     if demo and report.targets:
@@ -133,14 +156,32 @@ def _main(argv: List[str]) -> int:
     return report.exit_code()
 
 
+def _story(policies: Sequence[Any], output: Optional[str]) -> int:
+    """`policypack demo`: every documented failure of the examples, by rule and resource."""
+    from .demo import run_demo
+
+    try:
+        text, code = run_demo(demo_roots(), policies, color=not output and use_color(sys.stdout))
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    except (ScanInputError, OSError) as err:
+        _error(str(err))
+        return EXIT_INPUT
+    return code
+
+
 def scan(paths: Sequence[Path], *, policies: Sequence[Any], policy_config: Dict[str, Any], stack: str = "dev",
-         preview: bool = True, overrides: Optional[Dict[str, str]] = None) -> ScanReport:
+         preview: bool = True, overrides: Optional[Dict[str, str]] = None, timeout: float = DEFAULT_TIMEOUT,
+         pass_env: Sequence[str] = ()) -> ScanReport:
     """Read every path (programs in parallel), evaluate each, collect reports and input errors."""
     settings = PolicySettings.from_document(policies, policy_config)
     levels = {p.name: settings.level(p).value for p in policies}
     report = ScanReport(policies=policy_infos(policies, levels))
     descriptions = {p.name: p.description for p in policies}
-    for path, loaded in _load_all(paths, stack, preview, overrides or {}):
+    options = _LoadOptions(stack, preview, dict(overrides or {}), timeout, tuple(pass_env))
+    for path, loaded in _load_all(paths, options):
         if isinstance(loaded, ScanInputError):
             report.errors.append(InputError(display_path(path), str(loaded)))
             continue
@@ -149,11 +190,13 @@ def scan(paths: Sequence[Path], *, policies: Sequence[Any], policy_config: Dict[
             try:
                 diagnostics = evaluate(
                     loaded.resources, policies=policies, policy_config=policy_config,
-                    context=StackContext(loaded.project, loaded.stack, loaded.dry_run, loaded.stack_config),
+                    context=StackContext(loaded.project, loaded.stack, loaded.dry_run, loaded.stack_config,
+                                         secret_keys=loaded.secret_keys),
                     not_analyzed=loaded.not_analyzed,
                 )
-            except EvaluationError as err:
-                report.errors.append(InputError(display_path(path), f"{path}: {err}"))
+            except EvaluationError as err:  # a rule's exception text may quote a value: never a secret one
+                message = redact(f"{path}: {err}", secret_strings(loaded.resources))
+                report.errors.append(InputError(display_path(path), message))
                 continue
         report.targets.append(target_report(loaded, diagnostics, descriptions))
     return report
@@ -162,36 +205,48 @@ def scan(paths: Sequence[Path], *, policies: Sequence[Any], policy_config: Dict[
 Loaded = Union[ScanTarget, ScanInputError]
 
 
-def _load_all(paths: Sequence[Path], stack: str, preview: bool, overrides: Dict[str, str]) -> List[Tuple[Path, Loaded]]:
+@dataclass(frozen=True)
+class _LoadOptions:
+    stack: str = "dev"
+    preview: bool = True
+    overrides: Dict[str, str] = field(default_factory=dict)
+    timeout: float = DEFAULT_TIMEOUT
+    pass_env: Tuple[str, ...] = ()
+
+
+def _load_all(paths: Sequence[Path], options: _LoadOptions) -> List[Tuple[Path, Loaded]]:
     programs = [p for p in paths if is_program_dir(p)]
     results: Dict[int, Loaded] = {}
     if programs:
         workers = max(1, min(len(programs), os.cpu_count() or 1))
-        with _Progress(f"running {len(programs)} program(s) under mocks ({'preview' if preview else 'update'})", True):
+        mode = "preview" if options.preview else "update"
+        with _Progress(f"running {len(programs)} program(s) under mocks ({mode})", True):
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = {i: pool.submit(_load_one, p, stack, preview, overrides) for i, p in enumerate(paths) if p in programs}
+                futures = {i: pool.submit(_load_one, p, options) for i, p in enumerate(paths) if p in programs}
                 for i, future in futures.items():
                     results[i] = future.result()
-    return [(p, results[i] if i in results else _load_one(p, stack, preview, overrides)) for i, p in enumerate(paths)]
+    return [(p, results[i] if i in results else _load_one(p, options)) for i, p in enumerate(paths)]
 
 
-def _load_one(path: Path, stack: str, preview: bool, overrides: Dict[str, str]) -> Loaded:
+def _load_one(path: Path, options: _LoadOptions) -> Loaded:
     try:
-        return load_target(path, stack, preview, overrides)
+        return load_target(path, options.stack, options.preview, options.overrides, options.timeout,
+                           options.pass_env)
     except ScanInputError as err:
         return err
 
 
-def load_target(path: Path, stack: str = "dev", preview: bool = True, overrides: Optional[Dict[str, str]] = None) -> ScanTarget:
+def load_target(path: Path, stack: str = "dev", preview: bool = True, overrides: Optional[Dict[str, str]] = None,
+                timeout: float = DEFAULT_TIMEOUT, pass_env: Sequence[str] = ()) -> ScanTarget:
     """One PATH: a program folder or a state/preview file, told apart by what it contains."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise ScanInputError(f"{path}: no such file or folder")
     if path.is_dir():
         if not is_program_dir(path):
             raise ScanInputError(f"{path}: not a Pulumi project (no Pulumi.yaml) and not a JSON file")
-        return read_program(path, stack, preview, overrides or {})
+        return read_program(path, stack, preview, overrides or {}, timeout, pass_env)
     if path.name in ("Pulumi.yaml", "Pulumi.yml"):
-        return read_program(path.parent, stack, preview, overrides or {})
+        return read_program(path.parent, stack, preview, overrides or {}, timeout, pass_env)
     return read_state_file(path)
 
 
@@ -230,7 +285,35 @@ def _below(path: Path, root: Path) -> bool:
         return False
 
 
-# -- output -----------------------------------------------------------------------------------------
+# -- output ---
+
+SOURCE_SUFFIXES = {".py", ".yaml", ".yml", ".json", ".txt", ".toml", ".cfg"}
+
+
+def check_output_path(output: Path, inputs: Sequence[Path], policy_config: Optional[Path]) -> None:
+    """`--output` may never overwrite what is being scanned: an input file, the policy config, or
+    a source or config file of a scanned program."""
+    if not output.exists():
+        return
+    if output.is_dir():
+        raise ScanInputError(f"--output {output}: is a folder, expected a file to write the report to")
+    for source in [*inputs, *([policy_config] if policy_config else [])]:
+        if source.exists() and _same_file(output, source):
+            raise ScanInputError(f"--output {output}: is an input of this scan; it would be overwritten "
+                                 "- write the report to another file")
+        if source.is_dir() and _below(output, source) and output.suffix.lower() in SOURCE_SUFFIXES:
+            raise ScanInputError(f"--output {output}: is a file of the scanned program {source}; it would be "
+                                 "overwritten - write the report to another file")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+# --------------------------------------------------------------------------------------
 
 def write_report(report: ScanReport, fmt: str, output: Optional[str]) -> None:
     if output:

@@ -17,19 +17,32 @@ import json
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Sequence
 
-from .readers import ScanInputError, parse_json, read_text
+from ..engine import files
+from .readers import ScanInputError, parse_json
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
 
+OPTION = "--policy-config"
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
+
+
 def load_policy_config(path: Path, policies: Sequence[Any]) -> Dict[str, Any]:
-    """Read, validate and expand a policy config file into the document the evaluator takes."""
+    """Read, validate and expand a policy config file into the document the evaluator takes.
+
+    Every error names the option (`--policy-config FILE: ...`): the file is not a scanned input.
+    """
+    where = f"{OPTION} {path}"
     if not path.exists():
-        raise ScanInputError(f"{path}: no such policy config file")
+        raise ScanInputError(f"{where}: no such policy config file")
     if path.is_dir():
-        raise ScanInputError(f"{path}: is a folder, expected a policy config JSON file")
-    document = parse_json(path, read_text(path))
-    return validate_policy_config(document, policies, source=str(path))
+        raise ScanInputError(f"{where}: is a folder, expected a policy config JSON file")
+    try:
+        text = files.read_text(path, MAX_CONFIG_BYTES)
+    except files.UnreadableFile as err:
+        raise ScanInputError(f"{where}: {err}") from None
+    document = parse_json(path, text, expected="a JSON object of policy names and levels", label=OPTION)
+    return validate_policy_config(document, policies, source=where)
 
 
 def validate_policy_config(document: Any, policies: Sequence[Any], source: str = "policy config") -> Dict[str, Any]:

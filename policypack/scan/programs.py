@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlparse
 
 from ..engine.model import ResourceState
 from ..engine.program import ProgramError, read_project, run_program
+from ..engine.project import project_file
+from ..engine.runner import DEFAULT_TIMEOUT
 from .readers import ScanInputError, ScanTarget
 
 SKIP_DIRS = {".venv", "venv", "env", "node_modules", "__pycache__", ".git", "build", "dist", ".build", ".tox"}
@@ -23,21 +25,27 @@ _STRING_LITERAL = re.compile(r"""(?<![\w])[rRbBuU]?(["'])((?:(?!\1)[^\\\n])+)\1"
 
 
 def is_program_dir(path: Path) -> bool:
-    return path.is_dir() and any((path / name).is_file() for name in ("Pulumi.yaml", "Pulumi.yml"))
+    return path.is_dir() and project_file(path) is not None
 
 
-def read_program(path: Path, stack: str, preview: bool, config: Mapping[str, str]) -> ScanTarget:
+def read_program(path: Path, stack: str, preview: bool, config: Mapping[str, str],
+                 timeout: float = DEFAULT_TIMEOUT, pass_env: Sequence[str] = ()) -> ScanTarget:
     try:
         project = read_project(path)
-        captured = run_program(path, stack=stack, preview=preview, config_overrides=dict(config))
+        main_file = main_file_of(path, project)
+        if not main_file.is_file():
+            shown = main_file.relative_to(path) if main_file.is_relative_to(path) else main_file
+            raise ProgramError(f"{path}: no {shown} to run")
+        captured = run_program(path, stack=stack, preview=preview, config_overrides=dict(config),
+                               timeout=timeout, pass_env=pass_env)
     except ProgramError as err:
         raise ScanInputError(_one_line(f"{path}: {err}" if str(path) not in str(err) else str(err))) from None
-    main_file = main_file_of(path, project)
     target = ScanTarget(
         path=path, kind="program", project=captured.project, stack=captured.stack, dry_run=captured.preview,
         resources=captured.resources, stack_config=dict(captured.config), artifact=main_file,
+        secret_keys=frozenset(captured.secret_keys),
     )
-    target.locations = source_locations(path, main_file, captured.resources)
+    target.locations = source_locations(path, main_file, captured.resources, captured.stack)
     return target
 
 
@@ -61,7 +69,8 @@ def source_files(project_dir: Path, main_file: Path) -> Iterator[Path]:
                 yield path
 
 
-def source_locations(project_dir: Path, main_file: Path, resources: Sequence[ResourceState]) -> Dict[str, Tuple[Path, int]]:
+def source_locations(project_dir: Path, main_file: Path, resources: Sequence[ResourceState],
+                     stack: str = "dev") -> Dict[str, Tuple[Path, int]]:
     """URN -> (file, line) where the program declares the resource.
 
     The SDK sends the line of the constructor call with each registration (`sourcePosition`); when
@@ -76,6 +85,11 @@ def source_locations(project_dir: Path, main_file: Path, resources: Sequence[Res
         if state.type == "pulumi:pulumi:Stack":
             out[state.urn] = (main_file, 1)
             continue
+        if state.type.startswith("pulumi:providers:") and (state.name == "default" or state.name.startswith("default_")):
+            configured = config_line(project_dir, stack, state.type.split(":")[-1])
+            if configured is not None:  # a default provider is made of the stack's `<package>:*` config
+                out[state.urn] = configured
+                continue
         declared = declared_at(getattr(state, "source_position", ""), project_root)
         if declared is not None:
             out[state.urn] = declared
@@ -85,6 +99,27 @@ def source_locations(project_dir: Path, main_file: Path, resources: Sequence[Res
         if state.name in first:
             out[state.urn] = first[state.name]
     return out
+
+
+def config_line(project_dir: Path, stack: str, package: str) -> Optional[Tuple[Path, int]]:
+    """The first `<package>:<key>:` line of `Pulumi.<stack>.yaml`, else of `Pulumi.yaml`."""
+    key = re.compile(rf"^\s*{re.escape(package)}:[A-Za-z0-9_]+\s*:")
+    for name in (f"Pulumi.{stack}.yaml", "Pulumi.yaml", "Pulumi.yml"):
+        path = project_dir / name
+        if not path.is_file():
+            continue
+        for number, line in _lines(path):
+            if key.match(line):
+                return path, number
+    return None
+
+
+def _lines(path: Path) -> Iterator[Tuple[int, str]]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    yield from enumerate(text.splitlines(), start=1)
 
 
 def declared_at(position: str, project_root: Path) -> Optional[Tuple[Path, int]]:
@@ -110,11 +145,7 @@ def _first_literals(project_dir: Path, main_file: Path) -> Dict[str, Tuple[Path,
 
 
 def _literals(path: Path) -> Iterator[Tuple[str, int]]:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in _lines(path):
         if "'" in line or '"' in line:
             for match in _STRING_LITERAL.finditer(line):
                 yield match.group(2), number

@@ -8,34 +8,29 @@ Three inputs, told apart by content (never by file name):
 - a plan: `pulumi preview --json` (`{"steps": [...]}`): each step's `newState`.
 
 Every reader yields `ResourceState`s with the properties as the engine marshals them for an
-analyzer (`MarshalProperties` with `KeepUnknowns`, `KeepSecrets`, `SkipInternalKeys`, no
-`KeepResources`): keys starting with `__` (such as `__defaults`) dropped, resource references
-sent as their ID (or URN), secrets kept as secrets. The scanner never decrypts a secret: its value
-is replaced by an unknown, so rules treat it as a value they cannot see and never print it.
+analyzer (`values`): secrets kept as secrets, never decrypted - a state file's secret and a
+preview's "[secret]" become secrets whose value is unknown, so rules treat it as a value they
+cannot see and never print it.
 """
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
-from pulumi_policy.proxy import UNKNOWN_ARCHIVE_VALUE, UNKNOWN_ASSET_VALUE, UNKNOWN_STRING_VALUE
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
+from ..engine import files
+from ..engine.files import MiB
 from ..engine.model import ResourceState, name_of_urn, provider_urn, type_of_urn
+from .values import PREVIEW_SECRET, SECRET_PLACEHOLDER, analyzer_props, preview_secrets
 
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
-ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
-RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
-
-# A secret as the analyzer receives it, with a value the scanner cannot (and must not) know.
-SECRET_PLACEHOLDER = {SIG_KEY: SECRET_SIG, "value": UNKNOWN_STRING_VALUE}
+__all__ = ["SECRET_PLACEHOLDER", "ScanInputError", "ScanTarget", "analyzer_props", "read_preview", "read_state",
+           "read_state_file"]
 
 SUPPORTED_VERSIONS = (0, 1, 2, 3, 4)
 
@@ -67,6 +62,7 @@ class ScanTarget:
     skipped: Dict[str, int] = field(default_factory=dict)  # why some entries are not resources, how many
     artifact: Optional[Path] = None  # the file locations point into
     locations: Dict[str, Tuple[Path, int]] = field(default_factory=dict)  # URN -> (file, line)
+    secret_keys: FrozenSet[str] = frozenset()  # stack config keys whose values are secrets
 
     @property
     def mode(self) -> str:
@@ -78,39 +74,34 @@ class ScanTarget:
 
 # -- reading files ----------------------------------------------------------------------------------
 
-def read_text(path: Path) -> str:
-    """A file's text: UTF-8 (with or without BOM) or UTF-16 with BOM (PowerShell's `>`)."""
-    try:
-        data = path.read_bytes()
-    except PermissionError:
-        raise ScanInputError(f"{path}: cannot read it (permission denied)") from None
-    except IsADirectoryError:
-        raise ScanInputError(f"{path}: is a folder without Pulumi.yaml") from None
-    except OSError as err:
-        raise ScanInputError(f"{path}: cannot read it ({err.strerror or err.__class__.__name__})") from None
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            break
-    else:
-        encoding = "utf-8"
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        raise ScanInputError(f"{path}: not a text file (not UTF-8)") from None
+MAX_STATE_BYTES = 512 * MiB  # a stack export of tens of thousands of resources is far below this
 
 
-def parse_json(path: Path, text: str) -> Any:
+def read_text(path: Path, limit: int = MAX_STATE_BYTES) -> str:
+    """A regular file's text (UTF-8, or UTF-16 with BOM): never a FIFO or device, never past `limit`."""
+    try:
+        return files.read_text(path, limit)
+    except files.UnreadableFile as err:
+        raise ScanInputError(f"{path}: {err}") from None
+
+
+STATE_KINDS = "a stack export, checkpoint or preview JSON"
+
+
+def parse_json(path: Path, text: str, expected: str = STATE_KINDS, label: str = "") -> Any:
+    """The parsed document; `label` names the option that gave the path (`--policy-config FILE`)."""
+    where = f"{label} {path}" if label else str(path)
     if not text.strip():
-        raise ScanInputError(f"{path}: is empty, expected a stack export, checkpoint or preview JSON")
+        raise ScanInputError(f"{where}: is empty, expected {expected}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
         # the parser stopped at the end, or inside a string that never closes: the rest is missing
         truncated = err.pos >= len(text.rstrip()) or err.msg.startswith("Unterminated string")
         hint = " - the file looks truncated" if truncated else ""
-        raise ScanInputError(f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}){hint}") from None
+        raise ScanInputError(f"{where}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}){hint}") from None
     except RecursionError:
-        raise ScanInputError(f"{path}: JSON nested too deeply to read") from None
+        raise ScanInputError(f"{where}: JSON nested too deeply to read") from None
 
 
 def detect_kind(data: Any) -> Optional[str]:
@@ -304,61 +295,6 @@ def default_provider_config(states: Sequence[ResourceState]) -> Dict[str, str]:
     return config
 
 
-# -- property values as the engine marshals them for an analyzer -------------------------------------
-
-def analyzer_props(props: Mapping[str, Any]) -> Dict[str, Any]:
-    return {k: analyzer_value(v) for k, v in props.items() if not str(k).startswith("__")}
-
-
-def analyzer_value(value: Any) -> Any:
-    if isinstance(value, list):
-        return [analyzer_value(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if SIG_KEY not in value:
-        return analyzer_props(value)
-    sig = value.get(SIG_KEY)
-    if sig == SECRET_SIG:
-        return dict(SECRET_PLACEHOLDER)
-    if sig == RESOURCE_REF_SIG:
-        return _resource_reference(value)
-    if sig == ASSET_SIG:
-        return value if _asset_readable(value) else UNKNOWN_ASSET_VALUE
-    if sig == ARCHIVE_SIG:
-        return value if _archive_readable(value) else UNKNOWN_ARCHIVE_VALUE
-    return UNKNOWN_STRING_VALUE  # a kind of value this scanner does not know: treat as not known
-
-
-def _resource_reference(value: Mapping[str, Any]) -> Any:
-    """Without `KeepResources` the engine sends a reference as the resource's ID, else its URN."""
-    ref_id = value.get("id")
-    if isinstance(ref_id, str) and ref_id:
-        return ref_id
-    urn = value.get("urn")
-    return urn if isinstance(urn, str) and urn else UNKNOWN_STRING_VALUE
-
-
-def _asset_readable(value: Mapping[str, Any]) -> bool:
-    """The SDK can rebuild it (it needs one of path/text/uri as a string)."""
-    return any(isinstance(value.get(k), str) for k in ("path", "text", "uri"))
-
-
-def _archive_readable(value: Mapping[str, Any]) -> bool:
-    assets = value.get("assets")
-    if isinstance(assets, dict):
-        for member in assets.values():
-            if not isinstance(member, dict):
-                return False
-            sig = member.get(SIG_KEY)
-            if sig == ASSET_SIG and _asset_readable(member):
-                continue
-            if sig == ARCHIVE_SIG and _archive_readable(member):
-                continue
-            return False
-        return True
-    return any(isinstance(value.get(k), str) for k in ("path", "uri"))
-
-
 # -- `pulumi preview --json` -------------------------------------------------------------------------
 
 def read_preview(path: Path, data: Mapping[str, Any]) -> ScanTarget:
@@ -381,6 +317,7 @@ def read_preview(path: Path, data: Mapping[str, Any]) -> ScanTarget:
             continue
         if "urn" not in new_state and isinstance(step.get("urn"), str):
             new_state = {**new_state, "urn": step["urn"]}
+        new_state = {**new_state, **{k: preview_secrets(new_state[k]) for k in ("inputs", "outputs") if k in new_state}}
         state = resource_from_state(path, new_state, index, 3)
         if state.urn in by_urn:
             kept = by_urn[state.urn]
@@ -393,13 +330,16 @@ def read_preview(path: Path, data: Mapping[str, Any]) -> ScanTarget:
         if op in READ_OPS or new_state.get("external"):
             reads.add(state.urn)
     config = data.get("config") if isinstance(data.get("config"), dict) else {}
-    stack_config = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+    secret_keys = frozenset(str(k) for k, v in config.items() if v == PREVIEW_SECRET)
+    stack_config = {str(k): UNKNOWN_STRING_VALUE if str(k) in secret_keys else v if isinstance(v, str) else json.dumps(v)
+                    for k, v in config.items()}
     project, stack = stack_identity(states)
     for key, value in default_provider_config(states).items():
         stack_config.setdefault(key, value)
     return ScanTarget(
         path=path, kind="preview", project=project, stack=stack, dry_run=True, resources=states,
         stack_config=stack_config, not_analyzed=reads, format_version=None, skipped=skipped,
+        secret_keys=secret_keys,
     )
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from .. import PACK_NAME, __version__
-from ..engine.model import name_of_urn, type_of_urn
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from ..engine.model import name_of_urn, redact, secret_strings, type_of_urn
 from ..engine.requests import Diagnostic
 from .readers import ScanTarget
 
@@ -64,6 +66,7 @@ class TargetReport:
     skipped: Dict[str, int] = field(default_factory=dict)
     stack_urn: str = ""
     resource_order: Dict[str, int] = field(default_factory=dict)  # URN -> position in the scanned input
+    name: str = ""  # the scanned folder's or file's own name (a report never calls a program ".")
 
     @property
     def mandatory(self) -> int:
@@ -153,7 +156,16 @@ def _is_stack_policy(policy: Any) -> bool:
 
 
 def target_report(target: ScanTarget, diagnostics: Iterable[Diagnostic], descriptions: Dict[str, str]) -> TargetReport:
+    """The target's violations in input order: by resource as the input lists them (the stack as a
+    whole last), then by policy in the pack's order, then by message - the same input always gives
+    the same report, whatever order the evaluation produced them in."""
     stack_urn = next((r.urn for r in target.resources if r.type == "pulumi:pulumi:Stack"), "")
+    resource_order = {}
+    for i, r in enumerate(target.resources):
+        resource_order.setdefault(r.urn, i)
+    policy_order = {name: i for i, name in enumerate(descriptions)}
+    # a secret's value never reaches a report, whatever a rule quotes (the unknown sentinel is no value)
+    secrets = secret_strings(target.resources) - {UNKNOWN_STRING_VALUE}
     shown: Dict[Path, str] = {}  # a few files, many violations: resolve each path once
     violations = []
     for d in diagnostics:
@@ -162,13 +174,17 @@ def target_report(target: ScanTarget, diagnostics: Iterable[Diagnostic], descrip
             shown[file] = display_path(file)
         violations.append(Violation(
             policy=d.policy, level=d.level, severity=d.severity, description=descriptions.get(d.policy, ""),
-            message=d.message, urn=d.urn, file=shown[file] if file else None, line=line if file else None,
+            message=redact(d.message, secrets), urn=d.urn, file=shown[file] if file else None,
+            line=line if file else None,
         ))
+    last = len(resource_order)
+    violations.sort(key=lambda v: (resource_order.get(v.urn, last) if v.urn else last + 1,
+                                   v.urn, policy_order.get(v.policy, len(policy_order)), v.policy, v.message))
     return TargetReport(
         path=display_path(target.path), kind=target.kind, format_version=target.format_version,
         project=target.project, stack=target.stack, mode=target.mode, resource_count=len(target.resources),
         violations=violations, skipped=dict(target.skipped), stack_urn=stack_urn,
-        resource_order={r.urn: i for i, r in enumerate(target.resources)},
+        resource_order=resource_order, name=Path(target.path).resolve().name,
     )
 
 

@@ -1,6 +1,6 @@
 """GetAnalyzerInfo, as the CLI asks it of the running pack: every catalog policy, with its metadata.
 
-Checked against the catalog (`../shared/rules/CATALOG.md`), not against the registry: the catalog
+Checked against the catalog (`docs/catalog.md`), not against the registry: the catalog
 is the public contract (names people write into `--policy-pack-config` files).
 """
 
@@ -15,9 +15,9 @@ from pulumi.runtime.proto import analyzer_pb2
 from policypack import PACK_NAME
 from policypack.registry import ALL_POLICIES
 
-from .catalog import CATALOG_OPTIONS, UNNAMED_OPTIONS, catalog_rules
+from .catalog import CATALOG_OPTIONS, UNNAMED_OPTIONS, served_catalog_rules
 
-CATALOG = catalog_rules()
+CATALOG = served_catalog_rules()
 POLICY_TYPES = {"resource": analyzer_pb2.PolicyType.POLICY_TYPE_RESOURCE,
                 "stack": analyzer_pb2.PolicyType.POLICY_TYPE_STACK}
 LEVELS = {"mandatory": analyzer_pb2.MANDATORY, "advisory": analyzer_pb2.ADVISORY}

@@ -144,8 +144,10 @@ def test_the_layer_is_installed_as_binary_wheels_for_the_lambda_platform(tmp_pat
 def test_the_layer_targets_the_functions_runtime_and_pins_the_tested_pillow():
     assert LAMBDA_RUNTIME == f"python{SPEC.python_version}"
     pinned = read_requirements(LAYERS_DIR / "image_library" / "requirements.txt")
-    dev = [line.strip() for line in (REPO / "requirements-dev.txt").read_text().splitlines()]
-    assert pinned == SPEC.requirements and pinned[0] in dev
+    dev = [line.strip() for line in (REPO / "requirements-dev.in").read_text().splitlines()]
+    locked = [line.split()[0] for line in (REPO / "requirements-dev.txt").read_text().splitlines()
+              if line and not line[0].isspace() and not line.startswith("#")]
+    assert pinned == SPEC.requirements and pinned[0] in dev and pinned[0] in locked
 
 
 class FakePip:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import textwrap
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Tuple
 
@@ -20,9 +21,9 @@ HERE = Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"
 FAULTY = PROGRAMS / "faulty"
 BROKEN = PROGRAMS / "broken"
-SHARED = HERE.parents[2] / "shared"
-CORPUS = SHARED / "corpus" / "state"
-SCHEMAS = SHARED / "corpus" / "schemas"
+FIXTURES = HERE.parent / "fixtures" / "corpus"  # real state files and schemas, see their SOURCES.md
+CORPUS = FIXTURES / "state"
+SCHEMAS = FIXTURES / "schemas"
 CORPUS_FILES = sorted(CORPUS.glob("*.json"))
 
 sys.path.insert(0, str(HERE.parents[1] / "benchmarks"))
@@ -91,6 +92,16 @@ def sdk_packs():
     pool = PackPool("sdk")
     yield pool
     pool.close()
+
+
+def write_program(folder: Path, main: str, project: str = "name: app\nruntime: python\n", **files: str) -> Path:
+    """A Pulumi project in `folder`: `Pulumi.yaml`, `__main__.py` (dedented) and any other files."""
+    folder.mkdir(parents=True)
+    (folder / "Pulumi.yaml").write_text(project)
+    (folder / "__main__.py").write_text(textwrap.dedent(main))
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
 
 
 def copy_program(source: Path, destination: Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from policypack.scan import cli
+from policypack.scan.report import display_path
 from tests.scan.conftest import BROKEN, CORPUS, FAULTY, copy_program
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,6 +24,11 @@ def run(capsys, *argv):
     code = cli.main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def shown(path: Path) -> str:
+    """How reports name a path: relative to the working directory when below it."""
+    return display_path(path)
 
 
 def clean_export(tmp_path: Path) -> Path:
@@ -41,13 +48,14 @@ def assert_one_error_line(err: str, expected: str) -> None:
 def test_nothing_mandatory_exits_0(capsys, tmp_path):
     code, out, err = run(capsys, "scan", str(clean_export(tmp_path)))
     assert (code, err) == (0, "")
-    assert out.splitlines()[-1].startswith("  no violations in 1 resource (")
+    assert out.splitlines()[-3:] == ["summary: 1 resource scanned, 0 with findings (36 policies checked)",
+                                     "  no violations", "  next: nothing to do - every enabled policy passes"]
 
 
 def test_mandatory_violations_exit_1(capsys):
     code, out, err = run(capsys, "scan", str(MANDATORY_EXPORT))
     assert (code, err) == (1, "")
-    assert "mandatory  aws-kms-key-rotation-enabled" in out
+    assert "    mandatory  high      aws-kms-key-rotation-enabled\n" in out
 
 
 def test_disabling_the_mandatory_policies_exits_0(capsys, tmp_path):
@@ -55,7 +63,7 @@ def test_disabling_the_mandatory_policies_exits_0(capsys, tmp_path):
     config.write_text(json.dumps({"all": "advisory"}))
     code, out, err = run(capsys, "scan", "--policy-config", str(config), str(MANDATORY_EXPORT))
     assert (code, err) == (0, "")
-    assert "0 mandatory, " in out and "mandatory  " not in out
+    assert "    advisory   high      aws-kms-key-rotation-enabled\n" in out and "mandatory violations" not in out
 
 
 @pytest.mark.parametrize("make_input, expected", [
@@ -84,9 +92,9 @@ def _write(path: Path, text: str) -> Path:
 
 def test_an_unreadable_file_exits_2(capsys, tmp_path, monkeypatch):
     path = _write(tmp_path / "state.json", "{}")
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(PermissionError(13, "denied"))
-                        if self == path else real(self))  # tests run as root: chmod would not deny
+    real = os.open
+    monkeypatch.setattr(os, "open", lambda name, *a, **k: (_ for _ in ()).throw(PermissionError(13, "denied"))
+                        if Path(name) == path else real(name, *a, **k))  # tests run as root: chmod would not deny
     code, out, err = run(capsys, "scan", str(path))
     assert code == 2
     assert_one_error_line(err, f"{path}: cannot read it (permission denied)")
@@ -104,7 +112,7 @@ def test_a_policy_config_naming_an_unknown_policy_exits_2(capsys, tmp_path):
     code, out, err = run(capsys, "scan", "--policy-config", str(config), str(MANDATORY_EXPORT))
     assert (code, out) == (2, "")
     assert_one_error_line(
-        err, f'{config}: unknown policy "aws-lambda-function-in-vpcc" (did you mean "aws-lambda-function-in-vpc"?)')
+        err, f'--policy-config {config}: unknown policy "aws-lambda-function-in-vpcc" (did you mean "aws-lambda-function-in-vpc"?)')
 
 
 @pytest.mark.parametrize("argv, expected", [
@@ -140,17 +148,19 @@ def test_a_rule_of_another_pack_that_raises_is_an_input_error_not_a_traceback(ca
 def test_several_paths_print_each_report_and_a_total(capsys, tmp_path):
     code, out, err = run(capsys, "scan", str(MANDATORY_EXPORT), str(clean_export(tmp_path)), str(PREVIEW))
     assert (code, err) == (1, "")
-    headings = [line for line in out.splitlines() if line and not line.startswith(" ") and not line.startswith("total")]
-    assert [h.split("  ")[0] for h in headings] == [str(MANDATORY_EXPORT), str(tmp_path / "clean.json"), str(PREVIEW)]
+    blocks = out.split("\n\n")
+    headings = [b.splitlines()[0] for b in blocks if b and not b.startswith((" ", "levels:", "summary:"))]
+    assert [h.split("  ")[0] for h in headings] == [shown(MANDATORY_EXPORT), str(tmp_path / "clean.json"), shown(PREVIEW)]
     assert "(checkpoint v3, stack dev, update)" in headings[0] and "(preview, stack dev, preview)" in headings[2]
-    assert out.splitlines()[-1].startswith("total: ")
+    assert [line for line in out.splitlines() if line.startswith("summary: ")] == [
+        "summary: 21 resources scanned in 3 inputs, 15 with findings (36 policies checked)"]
 
 
 def test_one_bad_path_among_good_ones_still_reports_the_good_ones(capsys, tmp_path):
     code, out, err = run(capsys, "scan", "--format", "json", str(MANDATORY_EXPORT), str(tmp_path / "nope.json"))
     report = json.loads(out)
     assert code == 2
-    assert [t["path"] for t in report["targets"]] == [str(MANDATORY_EXPORT)]
+    assert [t["path"] for t in report["targets"]] == [shown(MANDATORY_EXPORT)]
     assert report["errors"] == [{"path": str(tmp_path / "nope.json"), "message": f"{tmp_path / 'nope.json'}: no such file or folder"}]
     assert report["summary"]["passed"] is False
     assert_one_error_line(err, f"{tmp_path / 'nope.json'}: no such file or folder")

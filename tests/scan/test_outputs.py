@@ -10,10 +10,10 @@ import pytest
 
 from policypack.registry import ALL_POLICIES
 from policypack.scan.cli import render, scan
-from policypack.scan.report import PolicyInfo, ScanReport, TargetReport, Violation
+from policypack.scan.report import PolicyInfo, ScanReport, TargetReport, Violation, display_path
 from policypack.scan.sarif import SECURITY_SEVERITY
 from policypack.scan.text import render_text
-from tests.scan.conftest import BROKEN, CORPUS, CORPUS_FILES, FAULTY, SCHEMAS
+from tests.scan.conftest import BROKEN, CORPUS, CORPUS_FILES, FAULTY, SCHEMAS, write_program
 
 REPORT_SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "policypack/scan/report.schema.json").read_text())
 SARIF_SCHEMA = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text())
@@ -132,31 +132,43 @@ def _report() -> ScanReport:
 
 def test_text_groups_by_resource_in_input_order_with_the_stack_last():
     assert render_text(_report()) == (
+        "levels: mandatory = fails the deployment (exit 1) · advisory = reported only; "
+        "severity: low < medium < high < critical\n"
+        "\n"
         "stack.json  (stack-export v3, stack dev, update, 1 pending delete skipped)\n"
         "\n"
         "  aws:s3/bucket:Bucket  a  line 12\n"
-        "    advisory  p-one\n"
-        "      One.\n"
+        "    advisory   p-one\n"
         "      a is wrong.\n"
         "\n"
         "  aws:s3/bucket:Bucket  b  line 40\n"
-        "    mandatory  p-two  [high]\n"
-        "      Two.\n"
+        "    mandatory  high      p-two\n"
         "      b is wrong:\n"
         "      fix it.\n"
         "\n"
-        "  stack  line 3\n"
-        "    mandatory  p-three  [low]\n"
-        "      Three.\n"
+        "  stack dev  line 3\n"
+        "    mandatory  low       p-three\n"
         "      the stack is wrong.\n"
         "\n"
-        "  2 mandatory, 1 advisory violations in 14 resources (3 policies)\n"
+        "  policies violated (3)\n"
+        "    p-one  mandatory, high - 1 finding\n"
+        "      d\n"
+        "    p-two  mandatory, high - 1 finding\n"
+        "      d\n"
+        "    p-three  mandatory, high - 1 finding\n"
+        "      d\n"
+        "\n"
+        "summary: 14 resources scanned, 3 with findings (4 policies checked)\n"
+        "  2 mandatory violations (1 high, 1 low), 1 advisory violation\n"
+        "  next: fix the 2 mandatory violations first - they fail `pulumi preview` and `pulumi up` with this pack; "
+        "each message says what to change; then review the advisory ones "
+        "(rule reference: docs/rules.md; `--format sarif` for code scanning)\n"
     )
 
 
 def test_text_colours_levels_only_when_asked():
     coloured = render_text(_report(), color=True)
-    assert "\033[1;31mmandatory\033[0m  p-two" in coloured and "\033[33madvisory\033[0m  p-one" in coloured
+    assert "\033[1;31mmandatory\033[0m  high      p-two" in coloured and "\033[33madvisory\033[0m   p-one" in coloured
     assert "\033[" not in render_text(_report(), color=False)
 
 
@@ -172,3 +184,44 @@ def test_secret_values_never_reach_any_output(tmp_path):
     for fmt in ("text", "json", "sarif"):
         rendered = render(result, fmt)
         assert "pl41n-s3cret" not in rendered and "c1ph3r" not in rendered
+
+
+# -- where a resource is, what the program is called ------------------------------------------------
+
+LIBRARY = '''
+import pulumi
+import pulumi_aws as aws
+
+
+class Uploads(pulumi.ComponentResource):
+    def __init__(self, name, opts=None):
+        super().__init__("lib:index:Uploads", name, None, opts)
+        self.bucket = aws.s3.Bucket(f"{name}-bucket", opts=pulumi.ResourceOptions(parent=self))
+'''
+
+
+def _component_program(tmp_path: Path) -> Path:
+    (tmp_path / "lib" / "uploadlib").mkdir(parents=True)
+    (tmp_path / "lib" / "uploadlib" / "__init__.py").write_text(LIBRARY)
+    return write_program(
+        tmp_path / "app",
+        "import os, sys\n"
+        "sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))\n"
+        "import uploadlib\n"
+        "\n"
+        "photos = uploadlib.Uploads('photos')\n")
+
+
+def test_a_resource_a_library_component_creates_points_at_the_programs_line(tmp_path):
+    app = _component_program(tmp_path)
+    report = scan([app], policies=ALL_POLICIES, policy_config={})
+    [target] = report.targets
+    located = {(v.resource_name, v.file, v.line) for v in target.violations if v.resource_type == "aws:s3/bucket:Bucket"}
+    assert located == {("photos-bucket", display_path(app / "__main__.py"), 5)}
+
+
+def test_a_program_scanned_as_dot_is_named_by_its_folder(tmp_path, monkeypatch):
+    app = _component_program(tmp_path)
+    monkeypatch.chdir(app)
+    text = render(scan([Path(".")], policies=ALL_POLICIES, policy_config={}), "text")
+    assert text.split("\n\n")[1].splitlines()[0] == "app (.)  (program app, stack dev, preview)"

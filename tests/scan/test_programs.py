@@ -43,3 +43,24 @@ def test_positions_outside_the_project_or_malformed_are_ignored(tmp_path):
     assert declared_at("project:///index.ts#5,20", root) is None
     assert declared_at((root / "storage.py").as_uri() + "#x", root) is None
     assert declared_at("", root) is None
+
+
+def test_a_resource_passed_as_an_input_reaches_the_policies_as_its_id(tmp_path):
+    """`role=role` is sent as a resource reference; the engine gives analyzers its ID (its URN when
+    it has none), never the reference object."""
+    from policypack.engine.program import run_program
+    from tests.scan.conftest import write_program
+
+    folder = write_program(tmp_path / "refs", """
+        import pulumi_aws as aws
+        role = aws.iam.Role("role", assume_role_policy="{}")
+        aws.iam.RolePolicyAttachment("attach", role=role, policy_arn="arn:aws:iam::123456789012:policy/p")
+        """)
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    ids = {}
+    for preview in (True, False):
+        captured = run_program(folder, preview=preview)
+        ids[preview] = next(r for r in captured.resources if r.name == "attach").props["role"]
+    assert ids[True] == UNKNOWN_STRING_VALUE  # no ID during a preview: unknown, as the engine sends it
+    assert ids[False] == "role-id"  # the ID the mocks gave the role

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -210,10 +211,10 @@ def test_an_unreadable_file_is_one_clear_error(tmp_path, monkeypatch):
     path = tmp_path / "state.json"
     path.write_text("{}")
 
-    def denied(self):
+    def denied(name, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", denied)  # tests run as root, where chmod 000 does not deny
+    monkeypatch.setattr(os, "open", denied)  # tests run as root, where chmod 000 does not deny
     with pytest.raises(ScanInputError) as error:
         read_state_file(path)
     assert str(error.value) == f"{path}: cannot read it (permission denied)"

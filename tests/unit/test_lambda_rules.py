@@ -439,14 +439,17 @@ def test_environment_values_that_are_not_strings_are_reported_without_the_value(
     violations = analyze(function_environment_valid, FUNCTION, env({"PORT": 8080, "DEBUG": True, "EMPTY": None}))
     assert violations == [
         mandatory(function_environment_valid,
-                  "`environment.variables.DEBUG` is a boolean, not a string: pass it as a string (e.g. `str(...)` or "
-                  "`json.dumps(...)`)."),
+                  "`environment.variables.DEBUG` is a boolean, not a string: pass a string - another resource's "
+                  "attribute as the Output itself (e.g. `table.name`, never `str(table.name)` or an f-string), a "
+                  "number or flag as text (\"30\"), a structure through `json.dumps(...)`."),
         mandatory(function_environment_valid,
-                  "`environment.variables.EMPTY` is a null, not a string: pass it as a string (e.g. `str(...)` or "
-                  "`json.dumps(...)`)."),
+                  "`environment.variables.EMPTY` is a null, not a string: pass a string - another resource's "
+                  "attribute as the Output itself (e.g. `table.name`, never `str(table.name)` or an f-string), a "
+                  "number or flag as text (\"30\"), a structure through `json.dumps(...)`."),
         mandatory(function_environment_valid,
-                  "`environment.variables.PORT` is a number, not a string: pass it as a string (e.g. `str(...)` or "
-                  "`json.dumps(...)`)."),
+                  "`environment.variables.PORT` is a number, not a string: pass a string - another resource's "
+                  "attribute as the Output itself (e.g. `table.name`, never `str(table.name)` or an f-string), a "
+                  "number or flag as text (\"30\"), a structure through `json.dumps(...)`."),
     ]
     assert not any("8080" in v.message for v in violations)
 
