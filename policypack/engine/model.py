@@ -76,11 +76,11 @@ def secret_strings(states: Iterable[ResourceState]) -> Set[str]:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with each of `secrets` replaced by `[secret]` (longest first: one may contain another)."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, "[secret]")
-    return text
+    """`text` with each of `secrets` replaced by `[secret]` (the core's net: quoted forms, and bare
+    forms of longer secrets, in one linear pass)."""
+    from ..core.secrets import Redactor  # local: the model stays importable without the core
+
+    return Redactor(secrets)(text)
 
 
 def _secrets_in(value: Any, found: Set[str]) -> None:

@@ -13,7 +13,8 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 from .. import PACK_NAME, __version__
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from ..engine.model import name_of_urn, redact, secret_strings, type_of_urn
+from ..core.secrets import SECRET_TEXT, Redactor, is_secret
+from ..engine.model import name_of_urn, secret_strings, type_of_urn
 from ..engine.requests import Diagnostic
 from .readers import ScanTarget
 
@@ -31,6 +32,7 @@ class Violation:
     urn: str  # "" for a violation of the stack as a whole
     file: Optional[str] = None
     line: Optional[int] = None
+    exemption: Optional["Exempted"] = None  # the valid exemption that made it advisory
 
     @property
     def resource_type(self) -> str:
@@ -39,6 +41,22 @@ class Violation:
     @property
     def resource_name(self) -> str:
         return name_of_urn(self.urn) if self.urn else ""
+
+
+@dataclass(frozen=True)
+class Exempted:
+    """A valid exemption, as reports show it (SARIF: a suppression)."""
+
+    source: str  # "tag" (in the program) | "config" (in the policy config)
+    expires: str  # YYYY-MM-DD, inclusive
+    reason: str
+
+    @classmethod
+    def of(cls, exemption: Any, secrets: Any) -> Optional["Exempted"]:
+        if exemption is None or not exemption.applies:
+            return None
+        reason = SECRET_TEXT if is_secret(exemption.reason) else secrets(str(exemption.reason))
+        return cls(exemption.source, exemption.expires.isoformat(), reason)
 
 
 @dataclass
@@ -75,6 +93,10 @@ class TargetReport:
     @property
     def advisory(self) -> int:
         return sum(1 for v in self.violations if v.level == "advisory")
+
+    @property
+    def exempted(self) -> int:
+        return sum(1 for v in self.violations if v.exemption is not None)
 
     @property
     def policies_violated(self) -> int:
@@ -165,7 +187,7 @@ def target_report(target: ScanTarget, diagnostics: Iterable[Diagnostic], descrip
         resource_order.setdefault(r.urn, i)
     policy_order = {name: i for i, name in enumerate(descriptions)}
     # a secret's value never reaches a report, whatever a rule quotes (the unknown sentinel is no value)
-    secrets = secret_strings(target.resources) - {UNKNOWN_STRING_VALUE}
+    secrets = Redactor(secret_strings(target.resources) - {UNKNOWN_STRING_VALUE})
     shown: Dict[Path, str] = {}  # a few files, many violations: resolve each path once
     violations = []
     for d in diagnostics:
@@ -174,8 +196,8 @@ def target_report(target: ScanTarget, diagnostics: Iterable[Diagnostic], descrip
             shown[file] = display_path(file)
         violations.append(Violation(
             policy=d.policy, level=d.level, severity=d.severity, description=descriptions.get(d.policy, ""),
-            message=redact(d.message, secrets), urn=d.urn, file=shown[file] if file else None,
-            line=line if file else None,
+            message=secrets(d.message), urn=d.urn, file=shown[file] if file else None,
+            line=line if file else None, exemption=Exempted.of(d.exemption, secrets),
         ))
     last = len(resource_order)
     violations.sort(key=lambda v: (resource_order.get(v.urn, last) if v.urn else last + 1,
@@ -190,10 +212,11 @@ def target_report(target: ScanTarget, diagnostics: Iterable[Diagnostic], descrip
 
 # -- JSON -------------------------------------------------------------------------------------------
 
-def _summary(mandatory: int, advisory: int, resources: int, policies: int) -> Dict[str, Any]:
+def _summary(mandatory: int, advisory: int, resources: int, policies: int, exempted: int) -> Dict[str, Any]:
     return {
         "mandatory": mandatory,
         "advisory": advisory,
+        "exempted": exempted,
         "resources": resources,
         "policiesViolated": policies,
         "passed": mandatory == 0,
@@ -211,6 +234,8 @@ def _violation_json(v: Violation) -> Dict[str, Any]:
         "resourceType": v.resource_type,
         "resourceName": v.resource_name,
         "location": {"file": v.file, "line": v.line} if v.file else None,
+        "exemption": ({"source": v.exemption.source, "expires": v.exemption.expires, "reason": v.exemption.reason}
+                      if v.exemption else None),
     }
 
 
@@ -224,13 +249,14 @@ def _target_json(t: TargetReport) -> Dict[str, Any]:
         "mode": t.mode,
         "resources": t.resource_count,
         "skipped": dict(t.skipped),
-        "summary": _summary(t.mandatory, t.advisory, t.resource_count, t.policies_violated),
+        "summary": _summary(t.mandatory, t.advisory, t.resource_count, t.policies_violated, t.exempted),
         "violations": [_violation_json(v) for v in t.violations],
     }
 
 
 def to_json(report: ScanReport) -> Dict[str, Any]:
-    summary = _summary(report.mandatory, report.advisory, report.resource_count, report.policies_violated)
+    summary = _summary(report.mandatory, report.advisory, report.resource_count, report.policies_violated,
+                       sum(t.exempted for t in report.targets))
     summary["passed"] = summary["passed"] and not report.errors
     summary["targets"] = len(report.targets)
     summary["errors"] = len(report.errors)

@@ -96,6 +96,13 @@ def _result(v: Violation, target: TargetReport, index: Dict[str, int]) -> Dict[s
     }
     if v.policy in index:
         result["ruleIndex"] = index[v.policy]
+    if v.exemption is not None:  # code scanning shows it as suppressed, with the reason
+        result["suppressions"] = [{
+            "kind": "inSource" if v.exemption.source == "tag" else "external",
+            "status": "accepted",
+            "justification": v.exemption.reason,
+            "properties": {"expires": v.exemption.expires},
+        }]
     return result
 
 

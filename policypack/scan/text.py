@@ -191,6 +191,9 @@ def _counts_line(violations: Sequence[Violation], paint: _Painter) -> str:
         detail = ", ".join(f"{severities[s]} {s}" for s in SEVERITIES if severities[s])
         text = plural(len(of_level), f"{level} violation")
         parts.append(paint(level, text) + (f" ({detail})" if detail else ""))
+    exempted = sum(1 for v in violations if v.exemption is not None)
+    if exempted:
+        parts.append(f"{exempted} of them exempted (advisory until the date each exemption names)")
     return ", ".join(parts)
 
 

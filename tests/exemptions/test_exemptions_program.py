@@ -86,3 +86,58 @@ def test_through_the_scanners_evaluator(captured):
         ("tag", "2026-12-31", "rotated by the HSM team, SEC-42"),
         ("tag", "2026-12-24", "public website until the CDN move, WEB-7"),
         ("config", "2026-12-15", "the bucket policy is public on purpose, DATA-3")}
+
+
+# -- through the scanner's reports -------------------------------------------------------------
+
+def scan(capsys, mode: str, output: str):
+    from policypack.scan import cli
+
+    argv = ["scan", "--policy-config", str(CONFIG), "--format", output, str(PROGRAM)]
+    code = cli.main(argv + (["--update"] if mode == "update" else []))
+    out, err = capsys.readouterr()
+    assert (code, err) == (1, "")  # the expired, malformed and refused exemptions leave mandatory violations
+    return out
+
+
+@pytest.mark.parametrize("mode", ["preview", "update"])
+def test_the_json_report_lists_each_exemption(capsys, mode):
+    report = json.loads(scan(capsys, mode, "json"))
+    violations = [v for t in report["targets"] for v in t["violations"] if v["policy"] in POLICIES]
+    assert sorted((v["policy"], v["enforcementLevel"], v["resourceName"], v["message"]) for v in violations) == sorted(
+        EXPECTED)
+    assert sorted((v["resourceName"], v["exemption"]["source"], v["exemption"]["expires"], v["exemption"]["reason"])
+                  for v in violations if v["exemption"]) == [
+        ("assets-pab", "config", "2026-12-15", "the bucket policy is public on purpose, DATA-3"),
+        ("hsm-key", "tag", "2026-12-31", "rotated by the HSM team, SEC-42"),
+        ("site", "tag", "2026-12-24", "public website until the CDN move, WEB-7")]
+    assert report["summary"]["exempted"] == 3
+
+
+@pytest.mark.parametrize("mode", ["preview", "update"])
+def test_sarif_shows_exempted_results_as_suppressed(capsys, mode):
+    results = json.loads(scan(capsys, mode, "sarif"))["runs"][0]["results"]
+    suppressed = {(r["ruleId"], r["properties"]["urn"].rsplit("::", 1)[-1]): r["suppressions"]
+                  for r in results if "suppressions" in r}
+    assert suppressed == {
+        ("aws-kms-key-rotation-enabled", "hsm-key"): [
+            {"kind": "inSource", "status": "accepted", "justification": "rotated by the HSM team, SEC-42",
+             "properties": {"expires": "2026-12-31"}}],
+        ("aws-s3-bucket-public-access-block", "site"): [
+            {"kind": "inSource", "status": "accepted", "justification": "public website until the CDN move, WEB-7",
+             "properties": {"expires": "2026-12-24"}}],
+        ("aws-s3-bucket-public-access-block", "assets-pab"): [
+            {"kind": "external", "status": "accepted",
+             "justification": "the bucket policy is public on purpose, DATA-3", "properties": {"expires": "2026-12-15"}}],
+    }
+    levels = {(r["ruleId"], r["properties"]["urn"].rsplit("::", 1)[-1]): r["properties"]["enforcementLevel"]
+              for r in results if r["ruleId"] in POLICIES}
+    assert levels[("aws-kms-key-rotation-enabled", "old-key")] == "mandatory"
+
+
+def test_the_text_report_says_what_is_exempted(capsys):
+    text = scan(capsys, "update", "text")
+    assert ("exempt until 2026-12-31 (tag: rotated by the HSM team, SEC-42): `enableKeyRotation` is false: set it "
+            "to true.") in text
+    assert "exemption expired on 2026-11-30: `enableKeyRotation` is false" in text
+    assert "3 of them exempted (advisory until the date each exemption names)" in text
