@@ -39,6 +39,7 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(PY) scripts/gen_rules_doc.py
 	$(PY) scripts/gen_autonames.py
+	$(PY) scripts/refresh_doc_excerpts.py
 
 # Re-resolve the locks from the .in files (the runtime set for every Python the pack supports).
 lock: $(STAMP)

