@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_startup.py
 	$(PY) benchmarks/bench_stack.py
 	$(PY) benchmarks/bench_scan.py
+	$(PY) benchmarks/bench_serving.py
 
 docs: $(STAMP)
 	$(PY) scripts/gen_rules_doc.py
