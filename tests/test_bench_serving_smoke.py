@@ -22,6 +22,7 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
 import bench_serving  # noqa: E402
+from serving_measure import KINDS  # noqa: E402
 import serving_packs  # noqa: E402
 
 PACKS = ["this pack", "floor"]
@@ -62,7 +63,7 @@ def test_startup_row_per_pack_with_its_policies(output):
 def test_analyze_row_per_request_kind_and_pack(output):
     rows = table(output, "### Analyze")
     assert [(r["request"].split(" (")[0], r["pack"]) for r in rows] == [
-        (kind, pack) for kind in bench_serving.KINDS for pack in PACKS]
+        (kind, pack) for kind in KINDS for pack in PACKS]
     assert "(6 requests per pack and kind)" in output
     for r in rows:
         assert all(NUMBER.match(r[c]) for c in ("p50 ms", "p99 ms", "CPU µs/request", "p50 / floor")), r
@@ -72,7 +73,7 @@ def test_analyze_row_per_request_kind_and_pack(output):
 def test_benchmark_resources_comply_with_the_pack(output):
     """The requests describe well-built resources, so every rule runs to its end on them."""
     rows = table(output, "### Analyze")
-    assert [r["diagnostics"] for r in rows if r["pack"] == "this pack"] == ["0"] * len(bench_serving.KINDS)
+    assert [r["diagnostics"] for r in rows if r["pack"] == "this pack"] == ["0"] * len(KINDS)
 
 
 def test_analyze_stack_row_per_size_and_pack(output):
@@ -89,7 +90,7 @@ def test_machine_command_and_goals_are_printed(output):
     assert re.search(r"- CPU: .+, \d+ cores", output)
     assert re.search(r"- load average \(1 / 5 / 15 min\): [\d.]+ / [\d.]+ / [\d.]+ before", output)
     goals = [r["goal (issue 8)"] for r in table(output, "### Goals")]
-    assert goals == [f"Analyze {kind}: p50 ≤ 1.5× floor" for kind in bench_serving.KINDS] + [
+    assert goals == [f"Analyze {kind}: p50 ≤ 1.5× floor" for kind in KINDS] + [
         "AnalyzeStack 47: CPU ≤ 2× floor", "AnalyzeStack CPU/resource 24 → 47: ratio ≤ 1.3", "start-up ≤ 1.3× floor"]
 
 

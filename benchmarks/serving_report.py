@@ -1,0 +1,164 @@
+"""The serving benchmark's report: markdown tables, issue 8's goals, the machine and the command."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shlex
+import statistics
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import serving_packs as packs
+import serving_requests
+from serving_measure import KINDS, Options, Report
+
+ROOT = Path(__file__).resolve().parents[1]
+SECTION = "## Serving (analyzer protocol, side by side)"
+FLOOR = "floor"
+THIS = "this pack"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.2f}"
+
+
+def _ratio(value: float, base: Optional[float]) -> str:
+    return f"{value / base:.2f}×" if base else "—"
+
+
+def render_tables(report: Report) -> str:
+    lines = ["### Start-up (spawn → port printed)", "",
+             "| pack | policies | median s | min s | max s | median / floor |", "|---|---:|---:|---:|---:|---:|"]
+    floor_start = statistics.median(report.startup[FLOOR]) if FLOOR in report.startup else None
+    for label in report.labels:
+        times = report.startup[label]
+        lines.append(f"| {label} | {report.policies[label]} | {statistics.median(times):.3f} | {min(times):.3f} "
+                     f"| {max(times):.3f} | {_ratio(statistics.median(times), floor_start)} |")
+
+    count = len(next(iter(report.analyze.values())).latencies)
+    lines += ["", f"### Analyze ({count:,} requests per pack and kind)", "",
+              "p50 / p99: wall latency of each request at the client; CPU: the pack process's CPU time "
+              "per request (CPU over the batches ÷ requests).", "",
+              "| request | pack | diagnostics | p50 ms | p99 ms | CPU µs/request | p50 / floor | CPU / floor |",
+              "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for kind in KINDS:
+        floor = report.analyze.get((FLOOR, kind))
+        for label in report.labels:
+            r = report.analyze[(label, kind)]
+            lines.append(
+                f"| {kind} ({serving_requests.property_count(kind)} props) | {label} | {len(r.fired)} "
+                f"| {_ms(r.p50)} | {_ms(r.p99)} | {r.cpu_per_request * 1e6:.0f} "
+                f"| {_ratio(r.p50, floor and floor.p50)} | {_ratio(r.cpu_per_request, floor and floor.cpu_per_request)} |")
+
+    lines += ["", "### AnalyzeStack (synthetic serverless stacks, fresh process per size)", "",
+              "| resources | pack | diagnostics | wall s | CPU s | CPU µs/resource | µs/resource vs smallest "
+              "| CPU / floor | peak RSS MB |", "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    sizes = sorted({size for size, _ in report.stack})
+    for size in sizes:
+        floor = report.stack.get((size, FLOOR))
+        for label in report.labels:
+            r = report.stack[(size, label)]
+            first = report.stack[(sizes[0], label)]
+            lines.append(
+                f"| {r.resources:,} | {label} | {len(r.fired)} | {r.wall:.2f} | {r.cpu:.2f} "
+                f"| {r.cpu / r.resources * 1e6:.0f} | {_ratio(r.cpu / r.resources, first.cpu / first.resources)} "
+                f"| {_ratio(r.cpu, floor and floor.cpu)} | {r.peak_rss / 2**20:.0f} |")
+    reported = [f"{label} on the {kind}: {', '.join(sorted(set(report.analyze[(label, kind)].fired)))}"
+                for kind in KINDS for label in report.labels if report.analyze[(label, kind)].fired]
+    reported += [f"{label} on the {report.stack[(size, label)].resources:,}-resource stack: "
+                 f"{', '.join(sorted(set(report.stack[(size, label)].fired)))}"
+                 for size in sizes for label in report.labels if report.stack[(size, label)].fired]
+    lines += ["", "Diagnostics reported: " + ("; ".join(reported) if reported else "none") + "."]
+    return "\n".join(lines)
+
+
+def _goal(goal: str, value: float, base: float, limit: float, strictly: bool = False) -> Tuple[str, str, Optional[bool]]:
+    """A goal on the ratio value / base; None = not measurable (a CPU time under the clock's tick)."""
+    if not base or not value:
+        return goal, "— (CPU time below the clock tick)", None
+    ratio = value / base
+    return goal, f"{ratio:.2f}×", ratio < limit if strictly else ratio <= limit
+
+
+def goals(report: Report) -> List[Tuple[str, str, Optional[bool]]]:
+    """Issue 8's serving goals: (goal, the measured ratio, met)."""
+    out = [_goal(f"Analyze {kind}: p50 ≤ 1.5× floor", report.analyze[(THIS, kind)].p50,
+                 report.analyze[(FLOOR, kind)].p50, 1.5) for kind in KINDS]
+    awsguard = next((label for label in report.labels if label.startswith("AWSGuard")), None)
+    if awsguard:
+        out += [_goal(f"Analyze {kind}: p50 below AWSGuard's", report.analyze[(THIS, kind)].p50,
+                      report.analyze[(awsguard, kind)].p50, 1.0, strictly=True) for kind in ("S3 bucket", "KMS key")]
+    sizes = sorted({size for size, _ in report.stack})
+    middle = min(sizes, key=lambda s: abs(s - 5000))
+    this, floor = report.stack[(middle, THIS)], report.stack[(middle, FLOOR)]
+    out.append(_goal(f"AnalyzeStack {this.resources:,}: CPU ≤ 2× floor", this.cpu, floor.cpu, 2.0))
+    first, last = report.stack[(sizes[0], THIS)], report.stack[(sizes[-1], THIS)]
+    out.append(_goal(f"AnalyzeStack CPU/resource {first.resources:,} → {last.resources:,}: ratio ≤ 1.3",
+                     last.cpu / last.resources, first.cpu / first.resources, 1.3))
+    out.append(_goal("start-up ≤ 1.3× floor", statistics.median(report.startup[THIS]),
+                     statistics.median(report.startup[FLOOR]), 1.3))
+    return out
+
+
+def render_goals(report: Report) -> str:
+    shown = {True: "yes", False: "**no**", None: "not measured"}
+    lines = ["| goal (issue 8) | measured | met |", "|---|---:|---|"]
+    lines += [f"| {goal} | {measured} | {shown[met]} |" for goal, measured, met in goals(report)]
+    return "\n".join(lines)
+
+
+def machine_facts(specs: Sequence[packs.PackSpec]) -> Dict[str, str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    facts = {
+        "CPU": f"{cpu}, {os.cpu_count()} cores",
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": f"{platform.python_implementation()} {platform.python_version()}, "
+                  f"pulumi {metadata.version('pulumi')}, pulumi-policy {metadata.version('pulumi-policy')}",
+    }
+    node = next((s for s in specs if s.runtime == "nodejs"), None)
+    if node is not None:
+        versions = ", ".join(f"{name} {v}" for name, v in packs.node_package_versions(node.directory).items())
+        facts["Node"] = f"{packs.node_version()}, {versions}"
+    return facts
+
+
+def load_average() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def command_line(argv: Sequence[str]) -> str:
+    python = Path(sys.executable)
+    shown = os.path.relpath(python, ROOT) if str(python).startswith(str(ROOT)) else str(python)
+    return shlex.join([shown, "benchmarks/bench_serving.py", *argv])
+
+
+def render(report: Report, facts: Dict[str, str], load_before: str, load_after: str, command: str,
+           options: Options, seconds: float) -> str:
+    machine = "\n".join(f"- {name}: {value}" for name, value in facts.items())
+    return (
+        f"Command: `{command}` ({seconds / 60:.1f} min)\n\n{machine}\n"
+        f"- load average (1 / 5 / 15 min): {load_before} before, {load_after} after\n"
+        f"- start-up runs {options.startup_runs}; Analyze batches of {options.batch} after {options.warmup} "
+        f"warm-up requests per kind; AnalyzeStack: 1 warm-up + {options.stack_runs} runs per size\n\n"
+        f"{render_tables(report)}\n\n### Goals\n\n{render_goals(report)}\n"
+    )
+
+
+def write_section(body: str) -> None:
+    from docs_section import replace_section
+
+    replace_section(SECTION, (
+        f"{SECTION}\n\n"
+        "`benchmarks/bench_serving.py`: this pack, a floor pack (one trivial resource policy and one trivial "
+        "stack policy, same interpreter) and, where node and npm are found, Pulumi's own AWSGuard, each "
+        "started exactly as the Pulumi CLI starts a pack of its language and driven only over the analyzer "
+        "protocol; interleaved round-robin in one run; CPU is the pack process's own (/proc). Requests: "
+        "engine-shaped `Analyze` requests (provider `Check` applied: autonames, defaults; default provider "
+        "and options attached) for a bucket, a key, a function and a role with an inline policy "
+        "(`benchmarks/serving_requests.py`), and bench_stack.py's synthetic serverless stacks.\n\n"
+        f"{body}"
+    ))
