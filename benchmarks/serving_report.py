@@ -75,31 +75,34 @@ def render_tables(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _goal(goal: str, value: float, base: float, limit: float, strictly: bool = False) -> Tuple[str, str, Optional[bool]]:
-    """A goal on the ratio value / base; None = not measurable (a CPU time under the clock's tick)."""
+def _goal(goal: str, value: float, base: float, of: str, limit: float,
+          strictly: bool = False) -> Tuple[str, str, Optional[bool]]:
+    """A goal on the ratio value / base (`of` names the base); None = not measurable (a CPU time
+    under the clock's tick)."""
     if not base or not value:
         return goal, "— (CPU time below the clock tick)", None
     ratio = value / base
-    return goal, f"{ratio:.2f}×", ratio < limit if strictly else ratio <= limit
+    return goal, f"{ratio:.2f}× {of}", ratio < limit if strictly else ratio <= limit
 
 
 def goals(report: Report) -> List[Tuple[str, str, Optional[bool]]]:
     """Issue 8's serving goals: (goal, the measured ratio, met)."""
     out = [_goal(f"Analyze {kind}: p50 ≤ 1.5× floor", report.analyze[(THIS, kind)].p50,
-                 report.analyze[(FLOOR, kind)].p50, 1.5) for kind in KINDS]
+                 report.analyze[(FLOOR, kind)].p50, "floor", 1.5) for kind in KINDS]
     awsguard = next((label for label in report.labels if label.startswith("AWSGuard")), None)
     if awsguard:
         out += [_goal(f"Analyze {kind}: p50 below AWSGuard's", report.analyze[(THIS, kind)].p50,
-                      report.analyze[(awsguard, kind)].p50, 1.0, strictly=True) for kind in ("S3 bucket", "KMS key")]
+                      report.analyze[(awsguard, kind)].p50, "AWSGuard", 1.0, strictly=True)
+                for kind in ("S3 bucket", "KMS key")]
     sizes = sorted({size for size, _ in report.stack})
     middle = min(sizes, key=lambda s: abs(s - 5000))
     this, floor = report.stack[(middle, THIS)], report.stack[(middle, FLOOR)]
-    out.append(_goal(f"AnalyzeStack {this.resources:,}: CPU ≤ 2× floor", this.cpu, floor.cpu, 2.0))
+    out.append(_goal(f"AnalyzeStack {this.resources:,}: CPU ≤ 2× floor", this.cpu, floor.cpu, "floor", 2.0))
     first, last = report.stack[(sizes[0], THIS)], report.stack[(sizes[-1], THIS)]
     out.append(_goal(f"AnalyzeStack CPU/resource {first.resources:,} → {last.resources:,}: ratio ≤ 1.3",
-                     last.cpu / last.resources, first.cpu / first.resources, 1.3))
+                     last.cpu / last.resources, first.cpu / first.resources, f"at {first.resources:,}", 1.3))
     out.append(_goal("start-up ≤ 1.3× floor", statistics.median(report.startup[THIS]),
-                     statistics.median(report.startup[FLOOR]), 1.3))
+                     statistics.median(report.startup[FLOOR]), "floor", 1.3))
     return out
 
 
@@ -148,17 +151,36 @@ def render(report: Report, facts: Dict[str, str], load_before: str, load_after: 
     )
 
 
+ABOUT = """\
+`benchmarks/bench_serving.py` serves three packs side by side and drives them only over the analyzer
+protocol, as the engine does, so it measures whatever serves this pack:
+
+- **this pack**, started as the CLI starts a Python pack (`<venv>/bin/python -u -m pulumi.policy
+  <engine-address> .` in the pack folder, `PULUMI_*` set);
+- **floor**: a Python pack of one trivial resource policy and one trivial stack policy, written to a
+  temporary folder and served the same way with the same interpreter - what any `pulumi_policy` pack pays;
+- **AWSGuard 0.3.1** (`@pulumi/awsguard`, Pulumi's own Node pack, `{ all: "advisory" }` as the
+  `awsguard-javascript` template writes it), where node and npm are found, started as the CLI's
+  `pulumi-analyzer-policy` plugin starts a Node pack (node resolves the pack's own
+  `@pulumi/pulumi/cmd/run-policy-pack`, then runs it with `<engine-address> .`; `PULUMI_*` and
+  `PULUMI_NODEJS_*` set). AWSGuard 0.3.1 has rules for buckets (`s3-bucket-logging-enabled`) and KMS keys
+  (`cmk-backing-key-rotation-enabled`) but none for Lambda functions or IAM roles: its function and role
+  rows are what its SDK costs when every policy skips the resource.
+
+Requests: `Analyze` for a bucket, a key, a function and a role with an inline policy, shaped as the engine
+sends them after the AWS provider's `Check` (autonames, defaults, default provider and options attached;
+64 variants of each, sent in turn; `benchmarks/serving_requests.py`), all compliant with this pack so
+every rule runs to its end; `AnalyzeStack` on bench_stack.py's synthetic serverless stacks. Everything
+is interleaved in one run (round-robin over packs and request kinds, the order rotating each round).
+p50/p99 are wall latencies of single requests at the client (the same Python gRPC client for all
+packs); CPU is the pack process's own user + system time from `/proc/<pid>/stat` (10 ms ticks, so it
+is read over batches: CPU per request = the batches' CPU ÷ their requests); on a shared machine judge
+by CPU, as wall times and p99s carry the other processes' load. Peak RSS is the process's `VmHWM`, a
+fresh process per stack size.
+"""
+
+
 def write_section(body: str) -> None:
     from docs_section import replace_section
 
-    replace_section(SECTION, (
-        f"{SECTION}\n\n"
-        "`benchmarks/bench_serving.py`: this pack, a floor pack (one trivial resource policy and one trivial "
-        "stack policy, same interpreter) and, where node and npm are found, Pulumi's own AWSGuard, each "
-        "started exactly as the Pulumi CLI starts a pack of its language and driven only over the analyzer "
-        "protocol; interleaved round-robin in one run; CPU is the pack process's own (/proc). Requests: "
-        "engine-shaped `Analyze` requests (provider `Check` applied: autonames, defaults; default provider "
-        "and options attached) for a bucket, a key, a function and a role with an inline policy "
-        "(`benchmarks/serving_requests.py`), and bench_stack.py's synthetic serverless stacks.\n\n"
-        f"{body}"
-    ))
+    replace_section(SECTION, f"{SECTION}\n\n{ABOUT}\n{body}")

@@ -112,3 +112,13 @@ def test_python_pack_is_started_as_the_cli_starts_it(tmp_path):
     env = spec.environment()
     assert env["PATH"].split(":")[0] == "/venv/bin" and "PULUMI_NODEJS_STACK" not in env
     assert (tmp_path / "floor" / "__main__.py").exists()
+
+
+def test_writing_a_section_keeps_the_others(tmp_path):
+    from docs_section import replace_section
+
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# Benchmarks\n\nintro\n\n## A\n\nold a\n\n## B\n\nb stays\n")
+    replace_section("## A", "## A\n\nnew a\n### sub\n", doc)
+    replace_section("## C", "## C\n\nc\n", doc)
+    assert doc.read_text() == "# Benchmarks\n\nintro\n\n## A\n\nnew a\n### sub\n\n## B\n\nb stays\n\n## C\n\nc\n"
