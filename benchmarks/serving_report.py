@@ -29,49 +29,61 @@ def _ratio(value: float, base: Optional[float]) -> str:
     return f"{value / base:.2f}×" if base else "—"
 
 
-def render_tables(report: Report) -> str:
+def _startup_table(report: Report) -> List[str]:
+    floor = statistics.median(report.startup[FLOOR])
     lines = ["### Start-up (spawn → port printed)", "",
              "| pack | policies | median s | min s | max s | median / floor |", "|---|---:|---:|---:|---:|---:|"]
-    floor_start = statistics.median(report.startup[FLOOR]) if FLOOR in report.startup else None
     for label in report.labels:
         times = report.startup[label]
         lines.append(f"| {label} | {report.policies[label]} | {statistics.median(times):.3f} | {min(times):.3f} "
-                     f"| {max(times):.3f} | {_ratio(statistics.median(times), floor_start)} |")
+                     f"| {max(times):.3f} | {_ratio(statistics.median(times), floor)} |")
+    return lines
 
+
+def _analyze_table(report: Report) -> List[str]:
     count = len(next(iter(report.analyze.values())).latencies)
-    lines += ["", f"### Analyze ({count:,} requests per pack and kind)", "",
-              "p50 / p99: wall latency of each request at the client; CPU: the pack process's CPU time "
-              "per request (CPU over the batches ÷ requests).", "",
-              "| request | pack | diagnostics | p50 ms | p99 ms | CPU µs/request | p50 / floor | CPU / floor |",
-              "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [f"### Analyze ({count:,} requests per pack and kind)", "",
+             "p50 / p99: wall latency of each request at the client; CPU: the pack process's CPU time "
+             "per request (CPU over the batches ÷ requests).", "",
+             "| request | pack | diagnostics | p50 ms | p99 ms | CPU µs/request | p50 / floor | CPU / floor |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
     for kind in KINDS:
-        floor = report.analyze.get((FLOOR, kind))
+        floor = report.analyze[(FLOOR, kind)]
         for label in report.labels:
             r = report.analyze[(label, kind)]
             lines.append(
                 f"| {kind} ({serving_requests.property_count(kind)} props) | {label} | {len(r.fired)} "
                 f"| {_ms(r.p50)} | {_ms(r.p99)} | {r.cpu_per_request * 1e6:.0f} "
-                f"| {_ratio(r.p50, floor and floor.p50)} | {_ratio(r.cpu_per_request, floor and floor.cpu_per_request)} |")
+                f"| {_ratio(r.p50, floor.p50)} | {_ratio(r.cpu_per_request, floor.cpu_per_request)} |")
+    return lines
 
-    lines += ["", "### AnalyzeStack (synthetic serverless stacks, fresh process per size)", "",
-              "| resources | pack | diagnostics | wall s | CPU s | CPU µs/resource | µs/resource vs smallest "
-              "| CPU / floor | peak RSS MB |", "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+
+def _stack_table(report: Report) -> List[str]:
+    lines = ["### AnalyzeStack (synthetic serverless stacks, fresh process per size)", "",
+             "| resources | pack | diagnostics | wall s | CPU s | CPU µs/resource | µs/resource vs smallest "
+             "| CPU / floor | peak RSS MB |", "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     sizes = sorted({size for size, _ in report.stack})
     for size in sizes:
-        floor = report.stack.get((size, FLOOR))
+        floor = report.stack[(size, FLOOR)]
         for label in report.labels:
-            r = report.stack[(size, label)]
-            first = report.stack[(sizes[0], label)]
+            r, first = report.stack[(size, label)], report.stack[(sizes[0], label)]
             lines.append(
                 f"| {r.resources:,} | {label} | {len(r.fired)} | {r.wall:.2f} | {r.cpu:.2f} "
                 f"| {r.cpu / r.resources * 1e6:.0f} | {_ratio(r.cpu / r.resources, first.cpu / first.resources)} "
-                f"| {_ratio(r.cpu, floor and floor.cpu)} | {r.peak_rss / 2**20:.0f} |")
-    reported = [f"{label} on the {kind}: {', '.join(sorted(set(report.analyze[(label, kind)].fired)))}"
-                for kind in KINDS for label in report.labels if report.analyze[(label, kind)].fired]
-    reported += [f"{label} on the {report.stack[(size, label)].resources:,}-resource stack: "
-                 f"{', '.join(sorted(set(report.stack[(size, label)].fired)))}"
-                 for size in sizes for label in report.labels if report.stack[(size, label)].fired]
-    lines += ["", "Diagnostics reported: " + ("; ".join(reported) if reported else "none") + "."]
+                f"| {_ratio(r.cpu, floor.cpu)} | {r.peak_rss / 2**20:.0f} |")
+    return lines
+
+
+def _fired_note(report: Report) -> str:
+    """Which policies reported on the requests: proof that each pack evaluated them."""
+    results = [(label, f"the {kind}", report.analyze[(label, kind)]) for kind in KINDS for label in report.labels]
+    results += [(label, f"the {r.resources:,}-resource stack", r) for (_, label), r in sorted(report.stack.items())]
+    reported = [f"{label} on {what}: {', '.join(sorted(set(r.fired)))}" for label, what, r in results if r.fired]
+    return "Diagnostics reported: " + ("; ".join(reported) if reported else "none") + "."
+
+
+def render_tables(report: Report) -> str:
+    lines = [*_startup_table(report), "", *_analyze_table(report), "", *_stack_table(report), "", _fired_note(report)]
     return "\n".join(lines)
 
 

@@ -74,6 +74,7 @@ def test_benchmark_resources_comply_with_the_pack(output):
     """The requests describe well-built resources, so every rule runs to its end on them."""
     rows = table(output, "### Analyze")
     assert [r["diagnostics"] for r in rows if r["pack"] == "this pack"] == ["0"] * len(KINDS)
+    assert "Diagnostics reported: none." in output
 
 
 def test_analyze_stack_row_per_size_and_pack(output):
