@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_stack.py
 	$(PY) benchmarks/bench_scan.py
 	$(PY) benchmarks/bench_iam_data.py
+	$(PY) benchmarks/bench_serving.py
 
 docs: $(STAMP)
 	$(PY) scripts/gen_rules_doc.py

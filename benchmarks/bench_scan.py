@@ -244,11 +244,10 @@ def render_table(rows) -> str:
 
 def write_section(table: str, runs: int) -> None:
     """Replace (or append) only this benchmark's section of docs/benchmarks.md."""
-    doc = REPO / "docs" / "benchmarks.md"
-    doc.parent.mkdir(exist_ok=True)
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    from docs_section import replace_section
+
     machine = f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPU(s), {platform.system()}"
-    section = (
+    replace_section(SECTION, (
         f"{SECTION}\n\n"
         "`benchmarks/bench_scan.py`: synthetic `pulumi stack export` files with a realistic mix of the catalog's "
         "types (image-pipeline units: bucket with public-access block, encryption and TLS policy, KMS key, "
@@ -257,15 +256,7 @@ def write_section(table: str, runs: int) -> None:
         "compliant, half faulty), every resource with dependencies and property dependencies. "
         f"Median of {runs} runs on {machine}. Goal: 5,000 resources in under {GOAL_SECONDS:.0f} s end to end.\n\n"
         f"{table}\n"
-    )
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1:] if end != -1 else "")
-    doc.write_text(text)
-
+    ))
 
 if __name__ == "__main__":
     sys.exit(main())

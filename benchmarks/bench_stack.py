@@ -14,7 +14,6 @@ that cost to the first row's: the goal is <= 1.5 at 20,000 resources (judged on 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -24,17 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from policypack.engine.requests import analyze_stack_request, diagnostics  # noqa: E402
+from serving_packs import cpu_seconds  # noqa: E402
 from tests.stack.synthetic import synthetic_stack  # noqa: E402
 from tests.support.engine import PackProcess  # noqa: E402
 
 GOAL = 1.5
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), all its threads."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def time_stack(pack: PackProcess, size: int, runs: int) -> tuple:
