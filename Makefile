@@ -17,6 +17,8 @@ $(STAMP): requirements-pip.txt requirements.txt requirements-dev.txt pyproject.t
 	$(PIP) install --quiet --require-hashes -r requirements-pip.txt
 	$(PIP) install --quiet --require-hashes -r requirements-dev.txt
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	@# bytecode written once: the engine starts the pack for every preview (PYTHONDONTWRITEBYTECODE or not)
+	$(PY) -m compileall -q policypack
 	touch $(STAMP)
 
 setup: $(STAMP)

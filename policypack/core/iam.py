@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from .arn import parse_arn
-from .props import UNKNOWN, plain
-from .secrets import like
+from .props import UNKNOWN, UNKNOWN_SENTINELS, plain
+from .secrets import SecretStr, is_secret, like
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,22 @@ UNRESOLVED_OUTPUT_MARKERS = ("Calling __str__ on an Output[", "<pulumi.output.Ou
 
 
 def parse_document(value: Any) -> PolicyDocument:
-    """Parse a policy document given as a JSON string or as an object (plain tree)."""
-    value = plain(value)
+    """Parse a policy document given as a JSON string or as an object (plain tree).
+
+    Several rules read the same document of a resource: a document given as text is parsed once
+    and the result shared (callers only read a `PolicyDocument`).
+    """
+    if isinstance(value, str) and value not in UNKNOWN_SENTINELS:
+        return _parse_text(str(value), is_secret(value))
+    return _parse(plain(value))
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_text(text: str, secret: bool) -> PolicyDocument:
+    return _parse(SecretStr(text) if secret else text)
+
+
+def _parse(value: Any) -> PolicyDocument:
     if value is UNKNOWN:
         return PolicyDocument(unknown=True)
     if isinstance(value, str):

@@ -5,6 +5,8 @@ Whether documents are well formed and name real actions is `rules/iam_documents.
 
 from __future__ import annotations
 
+import functools
+
 from typing import Any, Iterable, Iterator, List, Optional, Tuple
 
 from ..core import iam_data
@@ -216,6 +218,7 @@ def _accepted_on_any_resource(action: str) -> bool:
     return any(action_matches(accepted, action) for accepted in ACCEPTED_ON_ANY_RESOURCE)
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of the action: rules ask it for every statement
 def _needs_named_resources(action: str) -> bool:
     """Whether an Action entry covers an action that should be scoped to named resources: one that AWS's
     data says supports resource-level permissions and that is not accepted on "*" above. `*`, and actions
