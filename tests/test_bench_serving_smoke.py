@@ -26,6 +26,10 @@ from serving_measure import KINDS  # noqa: E402
 import serving_packs  # noqa: E402
 
 PACKS = ["this pack", "floor"]
+# `--sizes 23,46` asks for synthetic stacks of about that size: the rows name the real resource counts
+from tests.stack.synthetic import synthetic_stack  # noqa: E402
+
+SIZES = tuple(str(len(synthetic_stack(n))) for n in (23, 46))
 NUMBER = re.compile(r"^\d[\d,]*(\.\d+)?×?$")
 # a ratio to a CPU time too short for the clock's 10 ms tick (tiny runs) is shown as "—"
 RATIO = re.compile(r"^(\d[\d,]*(\.\d+)?×|—)$")
@@ -79,8 +83,9 @@ def test_benchmark_resources_comply_with_the_pack(output):
 
 def test_analyze_stack_row_per_size_and_pack(output):
     rows = table(output, "### AnalyzeStack")
-    assert [(r["resources"], r["pack"]) for r in rows] == [("24", "this pack"), ("24", "floor"),
-                                                           ("47", "this pack"), ("47", "floor")]
+    small, large = SIZES
+    assert [(r["resources"], r["pack"]) for r in rows] == [(small, "this pack"), (small, "floor"),
+                                                           (large, "this pack"), (large, "floor")]
     assert all(NUMBER.match(r[c]) for r in rows for c in ("wall s", "CPU s", "CPU µs/resource", "peak RSS MB"))
     assert all(RATIO.match(r[c]) for r in rows for c in ("µs/resource vs smallest", "CPU / floor"))
     assert all(int(r["peak RSS MB"]) > 0 for r in rows)
@@ -92,7 +97,8 @@ def test_machine_command_and_goals_are_printed(output):
     assert re.search(r"- load average \(1 / 5 / 15 min\): [\d.]+ / [\d.]+ / [\d.]+ before", output)
     goals = [r["goal (issue 8)"] for r in table(output, "### Goals")]
     assert goals == [f"Analyze {kind}: p50 ≤ 1.5× floor" for kind in KINDS] + [
-        "AnalyzeStack 47: CPU ≤ 2× floor", "AnalyzeStack CPU/resource 24 → 47: ratio ≤ 1.3", "start-up ≤ 1.3× floor"]
+        f"AnalyzeStack {SIZES[1]}: CPU ≤ 2× floor", f"AnalyzeStack CPU/resource {SIZES[0]} → {SIZES[1]}: ratio ≤ 1.3",
+        "start-up ≤ 1.3× floor"]
 
 
 def test_node_pack_is_started_as_the_cli_starts_it(monkeypatch, tmp_path):
