@@ -5,7 +5,7 @@ import pulumi_aws as aws
 api = aws.apigateway.RestApi("orders-api")
 health = aws.apigateway.Method("health", rest_api=api.id, resource_id=api.root_resource_id, http_method="GET",
                                authorization="AWS_IAM")
-aws.apigateway.Integration("health", rest_api=api.id, resource_id=api.root_resource_id, http_method="GET",
+aws.apigateway.Integration("health-mock", rest_api=api.id, resource_id=api.root_resource_id, http_method="GET",
                            type="MOCK", opts=pulumi.ResourceOptions(depends_on=[health]))
 deployment = aws.apigateway.Deployment("orders-api", rest_api=api.id, opts=pulumi.ResourceOptions(depends_on=[health]))
 access_logs = aws.cloudwatch.LogGroup("orders-api-access-logs", retention_in_days=30)

@@ -15,7 +15,7 @@ fn = lambda_function("thumbnailer",
 failed = aws.sqs.Queue("failed-images", sqs_managed_sse_enabled=True)
 fn = lambda_function("thumbnailer",
                      dead_letter_config=aws.lambda_.FunctionDeadLetterConfigArgs(target_arn=failed.arn))
-aws.cloudwatch.MetricAlarm("failed-images", namespace="AWS/SQS", metric_name="ApproximateNumberOfMessagesVisible",
+aws.cloudwatch.MetricAlarm("failed-images-depth", namespace="AWS/SQS", metric_name="ApproximateNumberOfMessagesVisible",
                            dimensions={"QueueName": failed.name}, statistic="Maximum", period=60,
                            evaluation_periods=1, comparison_operator="GreaterThanThreshold", threshold=0,
                            alarm_actions=[alerts.arn])

@@ -12,11 +12,10 @@ uploads = aws.s3.Bucket("uploads")  # S3's default: SSE-S3, a key AWS owns
 # --- passes
 uploads = aws.s3.Bucket("uploads")
 aws.s3.BucketServerSideEncryptionConfiguration(
-    "uploads",
+    "uploads-encryption",
     bucket=uploads.id,
-    rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-        apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-            sse_algorithm="aws:kms", kms_master_key_id=key.arn),
-        bucket_key_enabled=True,
-    )],
+    rules=[{
+        "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn},
+        "bucket_key_enabled": True,  # one KMS request per bucket key, not per object
+    }],
 )

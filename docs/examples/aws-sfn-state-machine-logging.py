@@ -7,7 +7,7 @@ role = aws.iam.Role("orders-workflow", assume_role_policy=json.dumps({
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }))
 definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
-logs = aws.cloudwatch.LogGroup("orders-workflow", retention_in_days=30)
+logs = aws.cloudwatch.LogGroup("orders-workflow-logs", retention_in_days=30)
 
 # --- reported
 aws.sfn.StateMachine("orders", role_arn=role.arn, definition=definition)

@@ -128,7 +128,7 @@ EXPOSURES = {
     ("faulty_image_pipeline", "aws-s3-bucket-public-access-block", "processed-bucket"): MODES,
     ("faulty_image_pipeline", "aws-s3-bucket-public-access-block", "upload-bucket"): MODES,
     ("faulty_image_pipeline", "aws-iam-no-wildcard-actions", "s3-access"): ("update",),  # an Output in preview
-    ("faulty_image_pipeline", "aws-lambda-function-runtime-supported", "image-processor"): MODES,  # unpatched
+    ("faulty_image_pipeline", "aws-lambda-function-runtime-supported", "image-processor"): MODES,
     ("faulty_api", "aws-cors-no-wildcard-origin", "http-api"): MODES,
     ("faulty_api", "aws-iam-role-trust-scoped", "deploy-role"): MODES,
     ("faulty_api", "aws-lambda-function-no-plaintext-secrets", "create-item-function"): MODES,
