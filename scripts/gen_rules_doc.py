@@ -4,16 +4,28 @@
     python scripts/gen_rules_doc.py --check   # exit 1 if docs/rules.md is not what the registry says
 
 Everything comes from the policy objects themselves (name, kind, level, severity, types,
-description, remediation, options, url); the output is deterministic, so CI can compare it.
+description, remediation, options, url), and each rule's examples from `docs/examples/<rule>.py`
+(read here, run by tests/docs/test_rule_examples.py); the output is deterministic, so CI can
+compare it.
+
+An example file has three parts: a setup (imports, and what both snippets use), then the snippet
+the rule reports after `# --- reported`, then one it passes after `# --- passes`. The reported
+snippet ends with what the pack says about it, one comment per violation, continued on lines that
+start with `#   `:
+
+    # reported on <logical name>: <message>
+    # reported on <logical name> in update: <message>    (a violation of one mode only)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, List, Mapping
+from typing import Any, Iterable, List, Mapping, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -22,6 +34,7 @@ from policypack.exemptions.model import OPTIONS as EXEMPTION_OPTIONS  # noqa: E4
 from policypack.registry import ALL_POLICIES  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "rules.md"
+EXAMPLES = ROOT / "docs" / "examples"
 
 HEADER = """\
 # Rules reference
@@ -42,6 +55,16 @@ options, in a `--policy-pack-config` file:
 
 Resource rules (`ResourceValidationPolicy`) look at one resource at a time; stack rules
 (`StackValidationPolicy`) at how the resources of the stack fit together.
+"""
+
+EXAMPLES_INTRO = """\
+Each rule comes with two short programs: one the rule reports, with what it reports, and one it
+passes. They are taken from `docs/examples/<rule>.py`, and `tests/docs/test_rule_examples.py` runs
+every one of them as a Pulumi program under mocks, in preview and in update, with the whole pack:
+the first gets exactly the violations shown, at the rule's default level, the second none of that
+rule. They assume `import json`, `import pulumi` and `import pulumi_aws as aws`; `lambda_role()`,
+`lambda_function()`, `private_subnets()` and `alert_topic()`, the helpers they call, are a few lines each in
+[`docs/examples/_common.py`](examples/_common.py).
 """
 
 EXEMPTIONS = """\
@@ -78,6 +101,119 @@ EXEMPTIONS_EXAMPLE = """
 """
 
 KIND_TITLES = {"resource": "Resource rules", "stack": "Stack rules"}
+
+# -- examples (docs/examples/<rule>.py) ------------------------------------------------------------
+
+MODES = ("preview", "update")
+SNIPPET_KINDS = ("reported", "passes")
+MARKER = re.compile(r"^# --- (\w+)\s*$")
+EXPECTATION = re.compile(r"^# reported on (?P<resource>[^\s:]+)(?: in (?P<mode>preview|update))?: (?P<text>.+)$")
+CONTINUATION = "#   "
+IMPORT = re.compile(r"^(import|from)\s")
+
+
+class ExampleError(ValueError):
+    """An example file that does not have the documented shape."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One violation the reported snippet must get: on which resource (logical name), in which modes."""
+
+    resource: str
+    message: str
+    modes: Tuple[str, ...] = MODES
+
+
+@dataclass(frozen=True)
+class Snippet:
+    kind: str  # "reported" | "passes"
+    shown: str  # the code as the docs show it
+    source: str  # setup + this snippet, every other line blanked: compiled, line numbers are the file's
+
+
+@dataclass(frozen=True)
+class RuleExample:
+    rule: str
+    path: Path
+    setup: str  # the setup without its imports, as the docs show it ("" if none)
+    reported: Snippet
+    passes: Snippet
+    expected: Tuple[Expected, ...]
+
+    @property
+    def snippets(self) -> Tuple[Snippet, Snippet]:
+        return self.reported, self.passes
+
+
+def read_example(path: Path) -> RuleExample:
+    lines = path.read_text().splitlines()
+    markers = [(i, m.group(1)) for i, line in enumerate(lines) if (m := MARKER.match(line))]
+    if [kind for _, kind in markers] != list(SNIPPET_KINDS):
+        raise ExampleError(f"{path}: expected the markers `# --- reported` then `# --- passes`, "
+                           f"found {[kind for _, kind in markers]}")
+    (reported_at, _), (passes_at, _) = markers
+    setup = range(0, reported_at)
+    reported_lines = range(reported_at + 1, passes_at)
+    code, expected = _split_expectations(path, [(i, lines[i]) for i in reported_lines])
+    if not expected:
+        raise ExampleError(f"{path}: the reported snippet says on no line `# reported on <resource>: <message>`")
+    if any(EXPECTATION.match(lines[i]) for i in range(passes_at + 1, len(lines))):
+        raise ExampleError(f"{path}: the passing snippet must expect no violation")
+
+    def snippet(kind: str, region: Iterable[int], shown: List[str]) -> Snippet:
+        keep = set(setup) | set(region)
+        source = "\n".join(line if i in keep else "" for i, line in enumerate(lines)) + "\n"
+        return Snippet(kind, _block(shown), source)
+
+    return RuleExample(
+        rule=path.stem,
+        path=path,
+        setup=_block([lines[i] for i in setup if not IMPORT.match(lines[i])]),
+        reported=snippet("reported", reported_lines, code),
+        passes=snippet("passes", range(passes_at + 1, len(lines)), lines[passes_at + 1:]),
+        expected=tuple(expected),
+    )
+
+
+def _split_expectations(path: Path, numbered: List[Tuple[int, str]]) -> Tuple[List[str], List[Expected]]:
+    """The code lines of the reported region, and the expectations its comments state."""
+    code: List[str] = []
+    found: List[List[Any]] = []  # [resource, text, modes]
+    for number, line in numbered:
+        match = EXPECTATION.match(line)
+        if match:
+            mode = match.group("mode")
+            found.append([match.group("resource"), match.group("text").strip(), (mode,) if mode else MODES])
+        elif found and line.startswith(CONTINUATION):
+            found[-1][1] += " " + line[len(CONTINUATION):].strip()
+        elif found and line.strip():
+            raise ExampleError(f"{path}:{number + 1}: code after the `# reported on` lines")
+        else:
+            code.append(line)
+    return code, [Expected(resource, text, modes) for resource, text, modes in found]
+
+
+def _block(lines: List[str]) -> str:
+    """Lines without leading and trailing blank lines."""
+    text = "\n".join(lines).strip("\n")
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+def expectation_comment(expected: Expected, width: int = 110) -> str:
+    """The comment lines that state `expected` in an example file (what a test prints on a mismatch)."""
+    import textwrap
+
+    mode = f" in {expected.modes[0]}" if expected.modes != MODES else ""
+    return "\n".join(textwrap.wrap(expected.message, width=width, break_long_words=False, break_on_hyphens=False,
+                                   initial_indent=f"# reported on {expected.resource}{mode}: ",
+                                   subsequent_indent=CONTINUATION))
+
+
+def read_examples(directory: Path = EXAMPLES) -> Mapping[str, RuleExample]:
+    """Every rule's example, by rule name (files whose name starts with `_` are helpers)."""
+    return {path.stem: read_example(path) for path in sorted(directory.glob("*.py"))
+            if not path.name.startswith("_")}
 
 
 def cell(text: Any) -> str:
@@ -126,7 +262,7 @@ def summary(policies: Iterable[Any]) -> List[str]:
     return lines + [""]
 
 
-def section(policy: Any) -> List[str]:
+def section(policy: Any, example: RuleExample) -> List[str]:
     lines = [
         f"### `{policy.name}`",
         "",
@@ -146,18 +282,49 @@ def section(policy: Any) -> List[str]:
     options = options_of(policy)
     if options:
         lines += ["**Options**", "", *option_rows(options)]
-        example = {policy.name: {"enforcementLevel": level(policy),
-                                 **{name: spec.get("default") for name, spec in options.items()}}}
-        lines += ["", "```json", json.dumps(example, indent=2), "```", ""]
-    return lines
+        config = {policy.name: {"enforcementLevel": level(policy),
+                                **{name: spec.get("default") for name, spec in options.items()}}}
+        lines += ["", "```json", json.dumps(config, indent=2), "```", ""]
+    return lines + example_lines(policy, example)
 
 
-def render(policies: List[Any] = ALL_POLICIES) -> str:
-    lines = [HEADER, EXEMPTIONS, *option_rows(EXEMPTION_OPTIONS), EXEMPTIONS_EXAMPLE, *summary(policies)]
+def example_lines(policy: Any, example: RuleExample) -> List[str]:
+    link = f"[`docs/examples/{example.path.name}`](examples/{example.path.name})"
+    lines = [f"**Example** ({link})", ""]
+    if example.setup:
+        lines += ["Given:", "", *python(example.setup)]
+    lines += [f"Reported ({level(policy)}):", "", *python(example.reported.shown)]
+    for expected in example.expected:
+        only = f" (in {expected.modes[0]} only)" if expected.modes != MODES else ""
+        lines.append(f"- on `{expected.resource}`{only}: {markdown_text(expected.message)}")
+    return lines + ["", "Passes:", "", *python(example.passes.shown)]
+
+
+def python(code: str) -> List[str]:
+    return ["```python", code, "```", ""]
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\*_\[\]<>])")
+
+
+def markdown_text(text: str) -> str:
+    """A message as Markdown: its `code spans` kept, Markdown's special characters elsewhere escaped."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(part if part.startswith("`") and part.endswith("`") and len(part) > 1
+                   else MARKDOWN_SPECIAL.sub(r"\\\1", part) for part in parts)
+
+
+def render(policies: List[Any] = ALL_POLICIES, examples: Optional[Mapping[str, RuleExample]] = None) -> str:
+    examples = read_examples() if examples is None else examples
+    missing = [p.name for p in policies if p.name not in examples]
+    if missing:
+        raise ExampleError(f"no example in {EXAMPLES.relative_to(ROOT)}/ for: {', '.join(missing)}")
+    lines = [HEADER, EXAMPLES_INTRO, EXEMPTIONS, *option_rows(EXEMPTION_OPTIONS), EXEMPTIONS_EXAMPLE,
+             *summary(policies)]
     for kind, title in KIND_TITLES.items():
         lines += [f"## {title}", ""]
         for policy in (p for p in policies if p.kind == kind):
-            lines += section(policy)
+            lines += section(policy, examples[policy.name])
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -165,7 +332,11 @@ def main(argv: List[str] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if docs/rules.md is stale")
     args = parser.parse_args(argv)
-    text = render()
+    try:
+        text = render()
+    except ExampleError as err:
+        print(err, file=sys.stderr)
+        return 2
     if args.check:
         current = OUTPUT.read_text() if OUTPUT.exists() else ""
         if current != text:
