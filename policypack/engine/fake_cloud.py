@@ -6,6 +6,7 @@ preview they stay unknown. The account and region are fixed so results are repro
 
 from __future__ import annotations
 
+import json
 from typing import Any, Dict
 
 from .provider_check import physical_name
@@ -66,12 +67,26 @@ def _outputs(resource_type: str, name: str, physical: str, region: str) -> Dict[
         out.update(arn=f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{physical}", name=physical)
     elif resource_type == "aws:apigatewayv2/api:Api":
         api_id = f"{name}-api"
-        out.update(arn=f"arn:aws:apigateway:{region}::/apis/{api_id}",
+        out.update(id=api_id, arn=f"arn:aws:apigateway:{region}::/apis/{api_id}",
                    executionArn=f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{api_id}",
                    apiEndpoint=f"https://{api_id}.execute-api.{region}.amazonaws.com")
     elif resource_type == "aws:apigatewayv2/stage:Stage":
         out.update(arn=f"arn:aws:apigateway:{region}::/apis/x/stages/{physical}",
                    invokeUrl=f"https://api.execute-api.{region}.amazonaws.com/{physical}")
+    elif resource_type == "aws:apigateway/restApi:RestApi":
+        api_id = f"{name}-rest"
+        out.update(id=api_id, rootResourceId=f"{name}-root", arn=f"arn:aws:apigateway:{region}::/restapis/{api_id}",
+                   executionArn=f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{api_id}")
+    elif resource_type in ("aws:apigateway/stage:Stage", "aws:apigateway/deployment:Deployment"):
+        out.update(executionArn=f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:api/{physical}",
+                   invokeUrl=f"https://api.execute-api.{region}.amazonaws.com/{physical}")
+    elif resource_type == "aws:dynamodb/table:Table":
+        out.update(id=physical, name=physical, arn=f"{prefix}:table/{physical}")
+    elif resource_type == "aws:sfn/stateMachine:StateMachine":
+        out.update(name=physical, arn=f"{prefix}:stateMachine:{physical}")
+    elif resource_type == "aws:secretsmanager/secret:Secret":
+        arn = f"{prefix}:secret:{physical}-AbCdEf"
+        out.update(id=arn, name=physical, arn=arn)
     else:
         out.update(arn=f"{prefix}:{kind}/{str(physical).lstrip('/')}")
     return out
@@ -102,4 +117,43 @@ def invoke_result(token: str, args: Dict[str, Any], region: str) -> Dict[str, An
     if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
         names = [f"{region}{z}" for z in "abc"]
         return {"names": names, "zoneIds": [f"usw2-az{i}" for i in range(1, 4)], "id": region}
+    if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+        document = json.dumps(policy_document(args))
+        return {"json": document, "minifiedJson": document, "id": "policy-document"}
     return {}
+
+
+def policy_document(args: Dict[str, Any]) -> Dict[str, Any]:
+    """The IAM JSON `aws.iam.get_policy_document` builds from its statements (as the provider does)."""
+    statements = []
+    for given in args.get("statements") or []:
+        statement: Dict[str, Any] = {}
+        for key, name in (("sid", "Sid"), ("effect", "Effect")):
+            if given.get(key):
+                statement[name] = given[key]
+        statement.setdefault("Effect", "Allow")
+        for key, name in (("actions", "Action"), ("notActions", "NotAction"), ("resources", "Resource"),
+                          ("notResources", "NotResource")):
+            values = given.get(key)
+            if values:
+                statement[name] = values[0] if len(values) == 1 else list(values)
+        for key, name in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+            principals: Dict[str, Any] = {}
+            for principal in given.get(key) or []:
+                identifiers = principal.get("identifiers") or []
+                if principal.get("type") == "*" and identifiers == ["*"]:
+                    principals = "*"
+                    break
+                principals.setdefault(principal.get("type"), []).extend(identifiers)
+            if principals:
+                statement[name] = principals if principals == "*" else {
+                    t: ids[0] if len(ids) == 1 else ids for t, ids in principals.items()}
+        conditions: Dict[str, Dict[str, Any]] = {}
+        for condition in given.get("conditions") or []:
+            values = condition.get("values") or []
+            conditions.setdefault(condition.get("test"), {})[condition.get("variable")] = (
+                values[0] if len(values) == 1 else values)
+        if conditions:
+            statement["Condition"] = conditions
+        statements.append(statement)
+    return {"Version": args.get("version") or "2012-10-17", "Statement": statements}
