@@ -30,7 +30,7 @@ def fake_outputs(resource_type: str, name: str, inputs: Dict[str, Any], region: 
     physical = given.get("value") if secret else given
     if not isinstance(physical, str) or not physical:
         physical = name
-    out = _outputs(resource_type, name, physical, region)
+    out = _outputs(resource_type, name, physical, region, inputs)
     if secret:
         out = {k: {SECRET_SIG[0]: SECRET_SIG[1], "value": v} if physical in str(v) else v for k, v in out.items()}
     return out
@@ -42,7 +42,7 @@ def resource_id(outputs: Dict[str, Any], name: str) -> str:
     return value if isinstance(value, str) and value else f"{name}-id"
 
 
-def _outputs(resource_type: str, name: str, physical: str, region: str) -> Dict[str, Any]:
+def _outputs(resource_type: str, name: str, physical: str, region: str, inputs: Dict[str, Any]) -> Dict[str, Any]:
     service, _, kind = resource_type.partition(":")[2].partition("/")
     kind = kind.split(":")[0]
     prefix = f"arn:aws:{service}:{region}:{ACCOUNT_ID}"
@@ -78,12 +78,19 @@ def _outputs(resource_type: str, name: str, physical: str, region: str) -> Dict[
         out.update(id=api_id, rootResourceId=f"{name}-root", arn=f"arn:aws:apigateway:{region}::/restapis/{api_id}",
                    executionArn=f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{api_id}")
     elif resource_type in ("aws:apigateway/stage:Stage", "aws:apigateway/deployment:Deployment"):
-        out.update(executionArn=f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:api/{physical}",
-                   invokeUrl=f"https://api.execute-api.{region}.amazonaws.com/{physical}")
+        # as AWS builds them: `<execution ARN of the REST API>/<stage>`
+        api_id = inputs.get("restApi") if isinstance(inputs.get("restApi"), str) else "api"
+        stage = inputs.get("stageName") if isinstance(inputs.get("stageName"), str) else ""
+        out.update(executionArn=f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{api_id}/{stage}",
+                   invokeUrl=f"https://{api_id}.execute-api.{region}.amazonaws.com/{stage}")
     elif resource_type == "aws:dynamodb/table:Table":
         out.update(id=physical, name=physical, arn=f"{prefix}:table/{physical}")
     elif resource_type == "aws:sfn/stateMachine:StateMachine":
         out.update(name=physical, arn=f"{prefix}:stateMachine:{physical}")
+    elif resource_type == "aws:eks/cluster:Cluster":
+        out.update(name=physical, arn=f"{prefix}:cluster/{physical}",
+                   endpoint=f"https://{physical}.gr7.{region}.eks.amazonaws.com",
+                   certificateAuthority={"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"})
     elif resource_type == "aws:secretsmanager/secret:Secret":
         arn = f"{prefix}:secret:{physical}-AbCdEf"
         out.update(id=arn, name=physical, arn=arn)

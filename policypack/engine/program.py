@@ -44,6 +44,7 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
     import pulumi
     from google.protobuf import json_format
     from pulumi.runtime import mocks as pulumi_mocks
+    from pulumi.runtime.proto import resource_pb2
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
 
@@ -111,6 +112,15 @@ def capture_program(project_dir: Path, stack: str = "dev", preview: bool = True,
                 return super().RegisterResource(request)
             finally:
                 registering.urn = ""
+
+        def GetDeploymentInfo(self, request):
+            # Without resource references the SDK sends a resource passed as an input as its ID (its
+            # URN for a component), as to an engine that does not keep them: nothing to rehydrate,
+            # which under mocks runs on another event loop and failed such programs now and then.
+            info = super().GetDeploymentInfo(request)
+            features = [f for f in info.supportedFeatures
+                        if f != resource_pb2.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES]
+            return resource_pb2.DeploymentInfo(supportedFeatures=features)
 
         def RegisterResourceOutputs(self, request):
             if request.urn.endswith("pulumi:pulumi:Stack::" + f"{captured.project}-{stack}"):
