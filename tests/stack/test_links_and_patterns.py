@@ -45,6 +45,15 @@ def test_known_values_link_by_arn_name_or_id():
     assert by_value(g, "role-1a2b3c4", FUNCTION) == []
 
 
+def test_a_value_held_by_several_identity_properties_finds_the_resource_once():
+    bucket = node("aws:s3/bucket:Bucket", "uploads", {"bucket": "uploads-1", "id": "uploads-1",
+                                                      "arn": "arn:aws:s3:::uploads-1"})
+    g = graph(bucket)
+    assert list(g.find_by_value("uploads-1")) == [bucket]
+    assert list(g.find_by_value("uploads-1", "aws:s3/bucket:Bucket")) == [bucket]
+    assert list(by_value(g, "arn:aws:s3:::uploads-1")) == [bucket]
+
+
 def test_unknown_value_follows_the_property_dependencies():
     holder = node("x", "holder", {"role": UNKNOWN}, {"role": ["urn:role"]})
     found = link(graph(holder), holder, "role", ROLE)

@@ -160,6 +160,24 @@ def test_public_access_block_of_another_bucket_does_not_count():
     ]
 
 
+def test_bucket_whose_id_is_its_name_is_reported_once():
+    """On real AWS a bucket's `id` is its name: in an update both identity properties hold the value
+    the attached resources reference, and each violation is still reported once (issue 12)."""
+    b = bucket(id="uploads-1a2b3c4")
+    block = attached(BUCKET_PUBLIC_ACCESS_BLOCK, "pab", b, {**FLAGS, "restrictPublicBuckets": False})
+    assert analyze_stack(bucket_public_access_block, [b, block]) == [
+        Violation(PAB, "mandatory", (
+            '`restrictPublicBuckets` is false for Bucket "uploads": set all four flags to true.'),
+            urn(BUCKET_PUBLIC_ACCESS_BLOCK, "pab")),
+    ]
+    assert analyze_stack(bucket_encryption_kms, [b, sse(b, algorithm="AES256")]) == [
+        Violation(KMS, "mandatory", (
+            '`rules[0].applyServerSideEncryptionByDefault.sseAlgorithm` is "AES256" for Bucket "uploads": use '
+            '"aws:kms" with `kmsMasterKeyId` set to a customer-managed KMS key (S3-managed AES256 keys cannot be '
+            "scoped or audited per bucket)."), urn(BUCKET_SSE, "uploads-encryption")),
+    ]
+
+
 # -- aws-s3-bucket-tls-only --------------------------------------------------------------------------
 
 def deny_insecure(condition=None):
