@@ -8,10 +8,16 @@ which preview knows too. The answer says how sure it is:
 - `nodes`: the resources the reference surely points to;
 - `maybe`: in preview, a property with several references (two Lambda destinations, `onSuccess` and
   `onFailure`) has one dependency list for all of them: each is one of these;
-- `open`: the value is unknown and nothing can be followed: decide in the update.
+- `open`: nothing can be followed: the value is unknown (decide in the update), or it names more
+  resources of the stack than a rule can tell apart (see `MAX_NAMED`).
 
 Rules report a *missing* link only when nothing is open or maybe, and a *harmful* link only through
 `nodes`, so a preview never reports a mandatory violation that the update would not.
+
+A value several resources hold (the same function name in two regions, a resource read with `get`
+beside the one declared) points to those of them its property was computed from, when the property
+dependencies say so; else to all of them, up to `MAX_NAMED`. Past that the reference is open: a
+link that fans out to every copy would make each rule's work grow with the square of the stack.
 """
 
 from __future__ import annotations
@@ -61,6 +67,10 @@ def link(graph: StackGraph, holder: Node, path: Any, *types: str) -> Link:
     if not isinstance(value, str):
         return NO_LINK
     found = by_value(graph, value, *types)
+    if len(found) > 1:
+        found = _narrowed(graph, holder, prop, found, types)
+        if found is None:
+            return Link(open=True, value=value)
     if found:
         return Link(nodes=tuple(found), value=value)
     # a known value that names nothing the graph indexes (an ARN or ID in a form no resource's
@@ -84,22 +94,58 @@ def link_each(graph: StackGraph, holder: Node, list_path: str, item_key: Optiona
     return out
 
 
+MAX_NAMED = 16  # a value naming more resources than this (and no dependency to tell them apart) is open
+
+
+def _narrowed(graph: StackGraph, holder: Node, prop: str, found: Tuple[Node, ...],
+              types: Sequence[str]) -> Optional[Tuple[Node, ...]]:
+    """Of several resources holding the value, those the property was computed from; all of them
+    when none is (up to `MAX_NAMED`); None when too many to follow."""
+    deps = graph.referenced_by_property(holder, prop, *types)
+    if deps:
+        if len(found) <= len(deps):
+            dep_urns = graph.urns(deps)
+            chosen = [n for n in found if n.urn in dep_urns]
+        else:
+            found_urns = graph.urns(found)
+            chosen = sorted(unique([n for n in deps if n.urn in found_urns]), key=graph.position)
+        if chosen:
+            return tuple(chosen)
+    return found if len(found) <= MAX_NAMED else None
+
+
 def _through_dependencies(graph: StackGraph, holder: Node, prop: str, segments: Sequence[Any],
                           types: Sequence[str], value: Any, if_none: Link) -> Link:
     deps = graph.referenced_by_property(holder, prop, *types)
     if not deps:
         return if_none
-    if _alone(holder.props.get(prop) if isinstance(holder.props, dict) else None, tuple(segments[1:])):
-        return Link(nodes=tuple(deps), value=value)
-    return Link(maybe=tuple(deps), value=value)
+    if _alone(graph, holder, prop, tuple(segments[1:])):
+        return Link(nodes=deps, value=value)
+    return Link(maybe=deps, value=value)
 
 
-def _alone(tree: Any, own_path: Tuple[Any, ...]) -> bool:
+def _alone(graph: StackGraph, holder: Node, prop: str, own_path: Tuple[Any, ...]) -> bool:
     """No other leaf of the property looks like a reference (unknown, or an ARN)."""
-    for path, leaf in _leaves(tree, ()):
-        if path != own_path and (leaf is UNKNOWN or (isinstance(leaf, str) and leaf.startswith("arn:"))):
-            return False
-    return True
+    references = _reference_leaves(graph, holder, prop)
+    return not references or (len(references) == 1 and references[0] == own_path)
+
+
+def _reference_leaves(graph: StackGraph, holder: Node, prop: str) -> Tuple[Tuple[Any, ...], ...]:
+    """The paths of the first two leaves of `prop` that look like references, found once per
+    property (each entry of a long list asks; walking the list for each would be quadratic)."""
+    cache = shared(graph, "reference-leaves", lambda g: {})
+    key = (holder.urn, prop)
+    found = cache.get(key)
+    if found is None:
+        tree = holder.props.get(prop) if isinstance(holder.props, dict) else None
+        paths = []
+        for path, leaf in _leaves(tree, ()):
+            if leaf is UNKNOWN or (isinstance(leaf, str) and leaf.startswith("arn:")):
+                paths.append(path)
+                if len(paths) == 2:
+                    break
+        found = cache[key] = tuple(paths)
+    return found
 
 
 def _leaves(tree: Any, prefix: Tuple[Any, ...]) -> Iterator[Tuple[Tuple[Any, ...], Any]]:
@@ -121,15 +167,15 @@ def _segments(path: Any) -> List[Any]:
 
 # -- by value ----------------------------------------------------------------------------------
 
-def by_value(graph: StackGraph, value: Any, *types: str) -> List[Node]:
-    """Resources of `types` that a known ARN / name / ID string identifies."""
+def by_value(graph: StackGraph, value: Any, *types: str) -> Tuple[Node, ...]:
+    """Resources of `types` that a known ARN / name / ID string identifies (each once)."""
     if not isinstance(value, str) or not value:
-        return []
+        return ()
     for key in identity_keys(value):
         found = graph.find_by_value(key, *types)
         if found:
             return found
-    return []
+    return ()
 
 
 def identity_keys(value: str) -> Iterator[str]:
