@@ -107,15 +107,19 @@ class StackGraph:
             entry = self._urn_sets[id(nodes)] = (nodes, frozenset(n.urn for n in nodes))
         return entry[1]
 
-    def depends_on(self, node: Node, target_urn: str) -> bool:
-        """`node` waits for `target_urn`: an explicit dependency or a property dependency."""
-        waits_for = self._waits_for.get(node.urn)
-        if waits_for is None:
+    def waits_for(self, node: Node) -> FrozenSet[str]:
+        """The URNs `node` waits for: its explicit dependencies and its property dependencies."""
+        found = self._waits_for.get(node.urn)
+        if found is None:
             urns = set(node.dependencies)
             for deps in node.property_dependencies.values():
                 urns.update(deps)
-            waits_for = self._waits_for[node.urn] = frozenset(urns)
-        return target_urn in waits_for
+            found = self._waits_for[node.urn] = frozenset(urns)
+        return found
+
+    def depends_on(self, node: Node, target_urn: str) -> bool:
+        """`node` waits for `target_urn`: an explicit dependency or a property dependency."""
+        return target_urn in self.waits_for(node)
 
     def referenced_by_property(self, node: Node, prop: str, *types: str) -> Tuple[Node, ...]:
         """Resources that `node`'s top-level property `prop` was computed from (preview-safe).

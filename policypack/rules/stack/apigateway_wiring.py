@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from ...core.arn import parse_arn
 from ...core.graph import Node, StackGraph
 from ...core.props import UNKNOWN, show
 from ...core.rule import HIGH, MANDATORY, Config, StackViolation, stack_rule
 from ...core.types import API_INTEGRATION, API_ROUTE, FUNCTION, HTTP_API, PERMISSION
-from .indexes import function_permissions, invokes
-from .links import Link, by_value, label, link
+from .indexes import Scopes, function_permissions, invokes, scopes
+from .links import MAX_NAMED, Link, by_value, label, link, names
 
 TARGET_PREFIX = "integrations/"
+EXECUTION_SLASHES = 8
 APIGATEWAY = "apigateway.amazonaws.com"
 
 
@@ -38,8 +39,18 @@ def route_wiring(graph: StackGraph, config: Config) -> Iterator[StackViolation]:
         yield from _route_violations(graph, route)
     permissions = function_permissions(graph)
     floating = any(invokes(p, APIGATEWAY) for p in permissions.floating)
+    # a permission scoped to none of the APIs whose integrations invoke its function is reported
+    # once, where the first such integration comes, naming the others
+    unscoped: Dict[str, List[Tuple[Node, Node]]] = {}  # function URN -> (integration, its first API)
+    results: List[object] = []
     for integration in graph.of_type(API_INTEGRATION):
-        yield from _integration_violations(graph, integration, permissions, floating)
+        results.extend(_integration_violations(graph, integration, floating, unscoped))
+    for item in results:
+        if isinstance(item, StackViolation):
+            yield item
+            continue
+        for permission in _api_scopes(graph, item).permissions:
+            yield StackViolation(permission.urn, _unscoped_message(permission, item, unscoped[item.urn]))
 
 
 # -- routes ----------------------------------------------------------------------------------------
@@ -79,6 +90,8 @@ def _integrations_of(graph: StackGraph, route: Node, target) -> Optional[List[No
         return []
     integration_id = target[len(TARGET_PREFIX):]
     found = by_value(graph, integration_id, API_INTEGRATION)
+    if len(found) > MAX_NAMED:  # an ID too many integrations hold: only the dependencies can tell
+        return graph.referenced_by_property(route, "target", API_INTEGRATION) or None
     return found or graph.referenced_by_property(route, "target", API_INTEGRATION)
 
 
@@ -107,7 +120,8 @@ def _is_lambda_uri(uri: object) -> bool:
     return arn is not None and arn.service == "lambda"
 
 
-def _integration_violations(graph: StackGraph, integration: Node, permissions, floating: bool) -> Iterator[StackViolation]:
+def _integration_violations(graph: StackGraph, integration: Node, floating: bool,
+                            unscoped: Dict[str, List[Tuple[Node, Node]]]) -> Iterator[object]:
     if integration.get("integrationType") != "AWS_PROXY":
         return
     uri = integration.get("integrationUri")
@@ -122,48 +136,75 @@ def _integration_violations(graph: StackGraph, integration: Node, permissions, f
     if floating or not apis.settled or not apis.nodes:
         return
     for function in functions.nodes:
-        yield from _permission_violations(graph, integration, function, apis.nodes, permissions)
+        yield from _permission_violations(graph, integration, function, apis.nodes, unscoped)
 
 
-def _permission_violations(graph: StackGraph, integration: Node, function: Node, apis, permissions) -> Iterator[StackViolation]:
-    candidates = [p for p in permissions.of(function) if invokes(p, APIGATEWAY)]
-    if not candidates:
+def _permission_violations(graph: StackGraph, integration: Node, function: Node, apis,
+                           unscoped: Dict[str, List[Tuple[Node, Node]]]) -> Iterator[object]:
+    """A violation, or the function itself the first time none of its permissions is scoped."""
+    function_scopes = _api_scopes(graph, function)
+    if not function_scopes.permissions:
         yield StackViolation(integration.urn, (
             f"`integrationUri` points at {label(function)}, which has no Permission that lets "
             f"`{APIGATEWAY}` invoke it: add one with `sourceArn` {label(apis[0])}'s `executionArn` + \"/*/*\"."))
         return
-    if any(_scoped_to_api(graph, p, apis) is not False for p in candidates):
+    if function_scopes.first_scoped(_api_keys(apis)) is not None:
         return
-    for permission in candidates:
-        source = permission.get("sourceArn")
-        state = "is not set" if source in (None, "") else f"is {show(source)}"
-        yield StackViolation(permission.urn, (
-            f"`sourceArn` {state}, not scoped to the execution ARN of {label(apis[0])}, whose "
-            f"{label(integration)} invokes {label(function)}: set it to `api.execution_arn` + \"/*/*\"."))
+    if function.urn not in unscoped:
+        unscoped[function.urn] = []
+        yield function
+    unscoped[function.urn].append((integration, apis[0]))
 
 
-def _scoped_to_api(graph: StackGraph, permission: Node, apis) -> Optional[bool]:
-    """Is `sourceArn` the API's execution ARN (or under it)? None: cannot tell yet."""
+def _unscoped_message(permission: Node, function: Node, integrations: List[Tuple[Node, Node]]) -> str:
     source = permission.get("sourceArn")
-    if source is None or source == "" or not (source is UNKNOWN or isinstance(source, str)):
-        return False
-    deps = graph.referenced_by_property(permission, "sourceArn", HTTP_API)
+    state = "is not set" if source in (None, "") else f"is {show(source)}"
+    integration, api = integrations[0]
+    message = (f"`sourceArn` {state}, not scoped to the execution ARN of {label(api)}, whose "
+               f"{label(integration)} invokes {label(function)}")
+    if len(integrations) == 1:
+        return message + ": set it to `api.execution_arn` + \"/*/*\"."
+    others = names([i for i, _ in integrations[1:]])
+    return (message + f" (nor to those of the APIs of {others}, which invoke it too): set it to "
+            "`api.execution_arn` + \"/*/*\", with one Permission per API.")
+
+
+def _api_scopes(graph: StackGraph, function: Node) -> Scopes:
+    return scopes(graph, function, APIGATEWAY, lambda permission: _source_keys(graph, permission))
+
+
+def _source_keys(graph: StackGraph, permission: Node) -> Optional[FrozenSet[Tuple[str, str]]]:
+    """What `sourceArn` is scoped to (see `_api_keys`): an execution ARN it is or is under, the API
+    id it names, the APIs it was computed from; None when it may be any API's (unknown)."""
+    source = permission.get("sourceArn")
     if source is UNKNOWN:
-        return True if any(a in deps for a in apis) else None
+        return None
+    if not isinstance(source, str) or not source:
+        return frozenset()
+    keys = {("execution", source)}  # and under it: an execution ARN holds no "/" (a few, at most)
+    slashes = [i for i, c in enumerate(source) if c == "/"][:EXECUTION_SLASHES]
+    keys.update(("execution", source[:i]) for i in slashes)
+    part = _api_id_part(source)
+    if part is not None:
+        keys.add(("id", part))
+        if not part.startswith("*"):  # computed from this API's outputs, which this stack does not hold
+            keys.update(("dep", api.urn) for api in graph.referenced_by_property(permission, "sourceArn", HTTP_API))
+    return frozenset(keys)
+
+
+def _api_keys(apis) -> FrozenSet[Tuple[str, str]]:
+    """The keys a permission scoped to one of `apis` has: its execution ARN when known, else its
+    id when known, else the API itself."""
+    keys = set()
     for api in apis:
-        execution = api.get("executionArn")
+        execution, api_id = api.get("executionArn"), api.get("id")
         if isinstance(execution, str) and execution:
-            if source == execution or source.startswith(execution + "/"):
-                return True
-            continue
-        api_id = api.get("id")
-        if _api_id_part(source) is not None and isinstance(api_id, str) and api_id:
-            if _api_id_part(source) == api_id:
-                return True
-            continue
-        if api in deps and not (_api_id_part(source) or "*").startswith("*"):
-            return True  # computed from this API's outputs, which this stack does not hold
-    return False
+            keys.add(("execution", execution))
+        elif isinstance(api_id, str) and api_id:
+            keys.add(("id", api_id))
+        else:
+            keys.add(("dep", api.urn))
+    return frozenset(keys)
 
 
 def _api_id_part(source: str) -> Optional[str]:

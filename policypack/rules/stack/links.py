@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar
 
 from ...core.arn import parse_arn
 from ...core.graph import Node, StackGraph
@@ -209,16 +209,47 @@ def _identity_keys(value: str) -> Iterator[str]:
     yield resource.rsplit(":", 1)[-1]
 
 
+def union(links: Iterable[Link]) -> List[Node]:
+    """Every resource any of the links may point to, once, in order of first appearance.
+
+    The entries of one list property that follow its dependencies share one `maybe` tuple: it is
+    read once, not once per entry (a notification with N destinations costs N, not N * N)."""
+    seen: Dict[str, Node] = {}
+    groups = set()
+    for found in links:
+        for node in found.nodes:
+            seen.setdefault(node.urn, node)
+        if found.maybe and id(found.maybe) not in groups:
+            groups.add(id(found.maybe))
+            for node in found.maybe:
+                seen.setdefault(node.urn, node)
+    return list(seen.values())
+
+
 # -- naming and sharing ------------------------------------------------------------------------
+
+NAME_LIMIT = 80  # characters of a logical name shown in a message
+SHOWN = 3  # names a message lists before "and N more"
+
 
 def label(node: Node) -> str:
     """`Function "resize"`: the resource's kind and Pulumi logical name, for messages."""
     kind = node.type.rsplit(":", 1)[-1] if ":" in node.type else node.type
-    return f'{kind} "{node.name}"'
+    name = node.name if len(node.name) <= NAME_LIMIT else node.name[: NAME_LIMIT - 1] + "…"
+    return f'{kind} "{name}"'
 
 
-def names(nodes: Sequence[Node]) -> str:
-    return ", ".join(label(n) for n in nodes)
+def listing(items: Sequence[Any], render: Callable[[Any], str] = str, shown: int = SHOWN) -> str:
+    """`a, b, c`, or past `shown` items `a, b, c and 1,595 more`: a message names a handful, and
+    renders only those (a list of thousands costs nothing more)."""
+    head = ", ".join(render(item) for item in items[:shown])
+    rest = len(items) - shown
+    return head if rest <= 0 else f"{head} and {rest:,} more"
+
+
+def names(nodes: Sequence[Node], shown: int = SHOWN) -> str:
+    """The labels of `nodes` for a message, at most `shown` of them (see `listing`)."""
+    return listing(nodes, label, shown)
 
 
 _shared: "weakref.WeakKeyDictionary[StackGraph, Dict[str, Any]]" = weakref.WeakKeyDictionary()

@@ -3,7 +3,9 @@ block, TLS-only bucket policy, and the wiring of bucket notifications to Lambda 
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List, Optional, Tuple
+import heapq
+from collections import defaultdict
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from ...core.graph import Node, StackGraph
 from ...core.iam import covers_any, documents_of, parse_document
@@ -19,10 +21,12 @@ from ...core.types import (
     PERMISSION,
     ROLE,
 )
-from .access import YES, access_index, find_grant
-from .indexes import bucket_attachments, function_permissions, invokes
-from .links import Link, by_value, label, link, link_each, unique
-from .patterns import MARKER, arn_pattern_reaches, trigger_keys
+from .access import YES, AccessIndex, RoleAccess, access_index, find_grant
+from .indexes import Scopes, bucket_attachments, function_permissions, invokes, scopes
+from .links import MAX_NAMED, Link, by_value, label, link, link_each, names, union
+from .patterns import MARKER, trigger_keys
+
+S3 = "s3.amazonaws.com"
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 AWS_MANAGED_S3_KEY = "alias/aws/s3"
@@ -263,24 +267,34 @@ def _bucket_arns(notification: Node, buckets: List[Node]) -> List[str]:
     return arns
 
 
-def _scoped_to_bucket(graph: StackGraph, permission: Node, notification: Node, buckets: List[Node]) -> Optional[bool]:
-    """Is the permission's `sourceArn` the notification's bucket? None: cannot tell yet."""
+NAMES_NO_BUCKET = ("no bucket of the stack",)  # scope key of a known `sourceArn` no bucket holds
+
+
+def _source_keys(graph: StackGraph, permission: Node) -> Optional[FrozenSet[Any]]:
+    """Where the permission's `sourceArn` points: its ARN and the buckets it names; None when it may
+    be any bucket's (unknown in preview, or a name too many buckets hold); empty when none."""
     source = permission.get("sourceArn")
-    if source is None or source == "":
-        return False
     if source is UNKNOWN:
-        deps = graph.referenced_by_property(permission, "sourceArn", *BUCKET_TYPES)
-        return True if any(b in deps for b in buckets) else None
-    if not isinstance(source, str):
-        return False
-    if source in _bucket_arns(notification, buckets):
-        return True
-    linked = by_value(graph, source, *BUCKET_TYPES)
-    if linked:
-        return any(b in linked for b in buckets)
-    if not buckets and not isinstance(notification.get("bucket"), str):
         return None
-    return False
+    if not isinstance(source, str) or not source:
+        return frozenset()
+    linked = by_value(graph, source, *BUCKET_TYPES)
+    if len(linked) > MAX_NAMED:
+        return None
+    return frozenset([("arn", source), *(("bucket", b.urn) for b in linked)] + ([] if linked else [NAMES_NO_BUCKET]))
+
+
+def _notification_keys(notification: Node, buckets: List[Node]) -> FrozenSet[Any]:
+    """The scope keys of a permission meant for this notification's bucket (see `_source_keys`):
+    its ARN, the bucket itself; while the bucket cannot be told, any ARN no bucket holds."""
+    keys = [("arn", arn) for arn in _bucket_arns(notification, buckets)] + [("bucket", b.urn) for b in buckets]
+    if not buckets and not isinstance(notification.get("bucket"), str):
+        keys.append(NAMES_NO_BUCKET)
+    return frozenset(keys)
+
+
+def _s3_scopes(graph: StackGraph, function: Node) -> Scopes:
+    return scopes(graph, function, S3, lambda permission: _source_keys(graph, permission))
 
 
 @stack_rule(
@@ -301,40 +315,55 @@ def _scoped_to_bucket(graph: StackGraph, permission: Node, notification: Node, b
 )
 def notification_lambda_permission(graph: StackGraph, config: Config) -> Iterator[StackViolation]:
     permissions = function_permissions(graph)
-    if any(invokes(p, "s3.amazonaws.com") for p in permissions.floating):
+    if any(invokes(p, S3) for p in permissions.floating):
         return  # a permission whose function is not known yet may be any destination's
+    # A permission scoped to none of the buckets whose notifications invoke its function is
+    # reported once, where the first such notification comes, naming the others.
+    results: List[Any] = []
+    unscoped: Dict[str, List[Tuple[str, Node]]] = {}  # function URN -> (bucket name, notification)
     for notification in graph.of_type(BUCKET_NOTIFICATION):
-        bucket_link = _bucket_of(graph, notification)
-        buckets = list(bucket_link.candidates)
+        buckets = list(_bucket_of(graph, notification).candidates)
         bucket_name = label(buckets[0]) if buckets else f"bucket {show(notification.get('bucket'))}"
-        functions = unique([f for _, found in _lambda_destinations(graph, notification) for f in found.candidates])
-        for function in functions:
-            yield from _permission_violations(graph, notification, buckets, bucket_name, function,
-                                              [p for p in permissions.of(function) if invokes(p, "s3.amazonaws.com")])
-
-
-def _permission_violations(graph: StackGraph, notification: Node, buckets: List[Node], bucket_name: str,
-                           function: Node, candidates: List[Node]) -> Iterator[StackViolation]:
-    if not candidates:
-        yield StackViolation(notification.urn, (
-            f"its Lambda destination {label(function)} (`lambdaFunctions`) has no Permission that lets "
-            f"`s3.amazonaws.com` invoke it: add one with `sourceArn` the ARN of {bucket_name} and list "
-            "it in this notification's `depends_on`."))
-        return
-    scoped = [p for p in candidates if _scoped_to_bucket(graph, p, notification, buckets) is not False]
-    if not scoped:
+        keys = _notification_keys(notification, buckets)
+        for function in union(found for _, found in _lambda_destinations(graph, notification)):
+            function_scopes = _s3_scopes(graph, function)
+            if not function_scopes.permissions:
+                results.append(StackViolation(notification.urn, (
+                    f"its Lambda destination {label(function)} (`lambdaFunctions`) has no Permission that lets "
+                    f"`{S3}` invoke it: add one with `sourceArn` the ARN of {bucket_name} and list "
+                    "it in this notification's `depends_on`.")))
+                continue
+            first = function_scopes.first_scoped(keys)
+            if first is None:
+                if function.urn not in unscoped:
+                    unscoped[function.urn] = []
+                    results.append((function, function_scopes.permissions))
+                unscoped[function.urn].append((bucket_name, notification))
+            elif not function_scopes.waited_for(graph, notification, keys):
+                results.append(StackViolation(notification.urn, (
+                    f"does not depend on {label(first)}, which lets {bucket_name} invoke its Lambda "
+                    f"destination {label(function)}: add it to the notification's `depends_on` (S3 checks the "
+                    "permission when the notification is created).")))
+    for item in results:
+        if isinstance(item, StackViolation):
+            yield item
+            continue
+        function, candidates = item
         for permission in candidates:
-            source = permission.get("sourceArn")
-            state = "is not set" if source in (None, "") else f"is {show(source)}"
-            yield StackViolation(permission.urn, (
-                f"`sourceArn` {state}, not the ARN of {bucket_name}, whose BucketNotification "
-                f"\"{notification.name}\" invokes {label(function)}: set `sourceArn` to that bucket's ARN."))
-        return
-    if not any(graph.depends_on(notification, p.urn) for p in scoped):
-        yield StackViolation(notification.urn, (
-            f"does not depend on {label(scoped[0])}, which lets {bucket_name} invoke its Lambda "
-            f"destination {label(function)}: add it to the notification's `depends_on` (S3 checks the "
-            "permission when the notification is created)."))
+            yield StackViolation(permission.urn, _unscoped_message(permission, function, unscoped[function.urn]))
+
+
+def _unscoped_message(permission: Node, function: Node, notifications: List[Tuple[str, Node]]) -> str:
+    source = permission.get("sourceArn")
+    state = "is not set" if source in (None, "") else f"is {show(source)}"
+    bucket_name, notification = notifications[0]
+    message = (f"`sourceArn` {state}, not the ARN of {bucket_name}, whose BucketNotification "
+               f"\"{notification.name}\" invokes {label(function)}")
+    if len(notifications) == 1:
+        return message + ": set `sourceArn` to that bucket's ARN."
+    others = names([n for _, n in notifications[1:]])
+    return (message + f" (nor of the buckets of {others}, which invoke it too): set `sourceArn` to that "
+            "bucket's ARN, with one Permission per bucket.")
 
 
 # -- aws-s3-notification-no-recursion --------------------------------------------------------------
@@ -385,39 +414,76 @@ def _bucket_physical_name(notification: Node, bucket_link: Link) -> Optional[str
     tags=["s3", "lambda", "events", "cost", "stack"],
 )
 def notification_no_recursion(graph: StackGraph, config: Config) -> Iterator[StackViolation]:
-    access = access_index(graph)
+    writes = _Writes(access_index(graph))
     reported = set()
     for notification in graph.of_type(BUCKET_NOTIFICATION):
         bucket = _bucket_physical_name(notification, _bucket_of(graph, notification))
-        by_function = {}
-        for index, found in _lambda_destinations(graph, notification):
-            for function in found.candidates:
-                by_function.setdefault(function.urn, (function, []))[1].append((index, found))
-        for function, entries in by_function.values():
+        destinations = _Destinations(_lambda_destinations(graph, notification))
+        for function in destinations.functions:
             if (function.urn, notification.urn) in reported:
                 continue
-            evidence = _loop(graph, access, notification, bucket, function, entries)
+            evidence = _loop(graph, writes, notification, bucket, function, destinations.entries_of(function))
             if evidence:
                 reported.add((function.urn, notification.urn))
                 yield StackViolation(function.urn, evidence)
 
 
-def _loop(graph: StackGraph, access, notification: Node, bucket: Optional[str], function: Node,
-          entries: List[Tuple[int, Link]]) -> Optional[str]:
+class _Destinations:
+    """A notification's Lambda destinations: each function with the entries of `lambdaFunctions`
+    that name it surely, and the entries that only may name it (in preview, entries that follow
+    the list's dependencies share them: one group, read once, however long the list)."""
+
+    def __init__(self, entries: List[Tuple[int, Link]]) -> None:
+        self._functions: Dict[str, Node] = {}
+        self._sure: Dict[str, List[Tuple[int, Link]]] = defaultdict(list)
+        self._groups: Dict[str, List[List[Tuple[int, Link]]]] = defaultdict(list)
+        group_entries: Dict[int, List[Tuple[int, Link]]] = {}
+        for index, found in entries:
+            for function in found.nodes:
+                self._functions.setdefault(function.urn, function)
+                self._sure[function.urn].append((index, found))
+            if not found.maybe:
+                continue
+            group = group_entries.get(id(found.maybe))
+            if group is None:
+                group = group_entries[id(found.maybe)] = []
+                for function in found.maybe:
+                    self._functions.setdefault(function.urn, function)
+                    groups = self._groups[function.urn]
+                    if not groups or groups[-1] is not group:
+                        groups.append(group)
+            group.append((index, found))
+
+    @property
+    def functions(self) -> List[Node]:
+        return list(self._functions.values())
+
+    def entries_of(self, function: Node) -> Iterator[Tuple[int, bool]]:
+        """(index, sure) of the entries that name `function`, in the list's order."""
+        sure = ((index, True) for index, _ in self._sure.get(function.urn, ()))
+        maybe = [((index, False) for index, _ in group) for group in self._groups.get(function.urn, ())]
+        return heapq.merge(sure, *maybe)
+
+
+def _loop(graph: StackGraph, writes: "_Writes", notification: Node, bucket: Optional[str], function: Node,
+          entries: Iterator[Tuple[int, bool]]) -> Optional[str]:
     """A message when the function surely may write where it is triggered, else None.
 
     In preview, a notification with several Lambda destinations has one dependency list for all
-    of them: a function named only through it loops only if it does under every such entry."""
+    of them: a function named only through it loops only if it does under every such entry (past
+    MAX_NAMED such entries, it is left to the update, which knows each entry's function)."""
     roles = link(graph, function, "role", ROLE).nodes
     if not roles:
         return None
     maybe_messages: List[str] = []
-    for index, found in entries:
+    for index, sure in entries:
         if index < 0:
             return None  # `lambdaFunctions` itself is not known yet
+        if not sure and len(maybe_messages) == MAX_NAMED:
+            return None
         entry = notification.get(f"lambdaFunctions.{index}")
-        message = _entry_loop(access, roles, notification, bucket, index, entry)
-        if function in found.nodes:
+        message = _entry_loop(writes, roles, notification, bucket, index, entry)
+        if sure:
             if message:
                 return message
         elif not message:
@@ -427,32 +493,44 @@ def _loop(graph: StackGraph, access, notification: Node, bucket: Optional[str], 
     return maybe_messages[0] if maybe_messages else None
 
 
-def _entry_loop(access, roles: Tuple[Node, ...], notification: Node, bucket: Optional[str],
+def _entry_loop(writes: "_Writes", roles: Tuple[Node, ...], notification: Node, bucket: Optional[str],
                 index: int, entry: Any) -> Optional[str]:
     if _fires_on_writes(get(entry, "events")) is not True:
         return None
     keys = trigger_keys(bucket, _filter_part(get(entry, "filterPrefix")), _filter_part(get(entry, "filterSuffix")))
-    reason = _write_reason(access, roles, keys)
+    reason = writes.reason(roles, keys)
     return _loop_message(notification, index, entry, reason) if reason else None
 
 
-def _write_reason(access, roles: Tuple[Node, ...], keys) -> Optional[str]:
-    for role in roles:
-        role_access = access.of(role)
-        for arn in role_access.managed:
-            if arn.endswith(WRITE_ANYWHERE):
+class _Writes:
+    """Why a function's roles may write to the keys that trigger it (answers kept per question)."""
+
+    def __init__(self, access: AccessIndex) -> None:
+        self.access = access
+        self._anywhere: Dict[str, Optional[str]] = {}
+
+    def reason(self, roles: Tuple[Node, ...], keys) -> Optional[str]:
+        for role in roles:
+            role_access = self.access.of(role)
+            arn = self._writes_anywhere(role_access)
+            if arn is not None:
                 return f"its role {label(role)} has the AWS-managed policy {show(arn)}"
-        answer, evidence = find_grant(role_access, "s3:PutObject",
-                                      lambda pattern: arn_pattern_reaches(pattern, "s3", keys), sure_only=True)
-        if answer == YES and evidence is not None:
-            statement = evidence.statement
-            if isinstance(statement.actions, tuple):
-                action = show(covers_any(statement.actions, ("s3:PutObject",))[0])
-            else:
-                action = "every action outside its `NotAction`"
-            return (f"{label(evidence.grant.source)} `{evidence.grant.path}` {statement.label} "
-                    f"allows {action} on {show(evidence.pattern)}")
-    return None
+            answer, evidence = find_grant(role_access, "s3:PutObject", [("s3", keys)], sure_only=True)
+            if answer == YES and evidence is not None:
+                statement = evidence.statement
+                if isinstance(statement.actions, tuple):
+                    action = show(covers_any(statement.actions, ("s3:PutObject",))[0])
+                else:
+                    action = "every action outside its `NotAction`"
+                return (f"{label(evidence.grant.source)} `{evidence.grant.path}` {statement.label} "
+                        f"allows {action} on {show(evidence.pattern)}")
+        return None
+
+    def _writes_anywhere(self, role_access: RoleAccess) -> Optional[str]:
+        urn = role_access.role.urn
+        if urn not in self._anywhere:
+            self._anywhere[urn] = next((arn for arn in role_access.managed if arn.endswith(WRITE_ANYWHERE)), None)
+        return self._anywhere[urn]
 
 
 def _loop_message(notification: Node, index: int, entry: Any, reason: str) -> str:
