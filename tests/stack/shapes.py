@@ -271,6 +271,7 @@ def alarms(size: int, preview: bool = False) -> List[ResourceState]:
     queue = b.add(t.QUEUE, "dlq", {"name": "dlq-1a2b3c4"})  # no alarm: every sender is listed
     topic = b.add(t.TOPIC, "events", {"name": "events-1a2b3c4", "arn": b.known(f"arn:aws:sns:{REGION}:{ACCOUNT}:events")})
     watched = _function(b, "watched", role)
+    functions: List[ResourceState] = []
     i = 0
     while not b.full(size):
         if i % 3 == 2:  # a metric-math alarm on the one watched function
@@ -289,7 +290,12 @@ def alarms(size: int, preview: bool = False) -> List[ResourceState]:
                 "endpoint": b.known(function_arn(function.props["name"]))},
                 refs={"topic": [topic], "endpoint": [function]})
             _alarms(b, function, ("Errors", "Throttles") if i % 2 else ("Duration", "Invocations"))
+            functions.append(function)
         i += 1
+    # and one metric-math alarm with a query per function (the size of the last units)
+    b.add(t.METRIC_ALARM, "all-errors", {"metricQueries": [{"id": f"e{j}", "metric": {
+        "namespace": "AWS/Lambda", "metricName": "Errors", "dimensions": {"FunctionName": b.known(f.props["name"])}}}
+        for j, f in enumerate(functions)]}, refs={"metricQueries": functions})
     return b.states
 
 
@@ -301,3 +307,17 @@ SHAPES: Dict[str, Callable[..., List[ResourceState]]] = {
     "policies": policies,
     "alarms": alarms,
 }
+
+
+def stack_graph(states: Sequence[ResourceState]) -> "StackGraph":
+    """The graph the evaluator builds for AnalyzeStack (see `policypack.engine.evaluate`)."""
+    from policypack.core.graph import Node, StackGraph
+    from policypack.engine.evaluate import engine_props
+
+    urns = {s.urn for s in states}
+    return StackGraph(Node(
+        type=s.type, urn=s.urn, name=s.name, props=engine_props(s.stack_props),
+        parent=s.parent if s.parent in urns else None, provider=s.provider if s.provider in urns else None,
+        dependencies=tuple(d for d in s.dependencies if d in urns),
+        property_dependencies={k: tuple(d for d in v if d in urns) for k, v in s.property_dependencies.items()},
+    ) for s in states)
