@@ -15,9 +15,10 @@ Rules report a *missing* link only when nothing is open or maybe, and a *harmful
 `nodes`, so a preview never reports a mandatory violation that the update would not.
 
 A value several resources hold (the same function name in two regions, a resource read with `get`
-beside the one declared) points to those of them its property was computed from, when the property
-dependencies say so; else to all of them, up to `MAX_NAMED`. Past that the reference is open: a
-link that fans out to every copy would make each rule's work grow with the square of the stack.
+beside the one declared) points to all of them, up to `MAX_NAMED`. Past that, a link that fanned
+out to every copy would make each rule's work grow with the square of the stack: the reference
+points to those of them its property was computed from, when the property dependencies say so,
+else it is open.
 """
 
 from __future__ import annotations
@@ -67,9 +68,9 @@ def link(graph: StackGraph, holder: Node, path: Any, *types: str) -> Link:
     if not isinstance(value, str):
         return NO_LINK
     found = by_value(graph, value, *types)
-    if len(found) > 1:
+    if len(found) > MAX_NAMED:
         found = _narrowed(graph, holder, prop, found, types)
-        if found is None:
+        if not found:
             return Link(open=True, value=value)
     if found:
         return Link(nodes=tuple(found), value=value)
@@ -98,20 +99,15 @@ MAX_NAMED = 16  # a value naming more resources than this (and no dependency to 
 
 
 def _narrowed(graph: StackGraph, holder: Node, prop: str, found: Tuple[Node, ...],
-              types: Sequence[str]) -> Optional[Tuple[Node, ...]]:
-    """Of several resources holding the value, those the property was computed from; all of them
-    when none is (up to `MAX_NAMED`); None when too many to follow."""
+              types: Sequence[str]) -> Tuple[Node, ...]:
+    """Of the many resources holding the value, those the property was computed from (in the
+    stack's order), found in the shorter of the two lists."""
     deps = graph.referenced_by_property(holder, prop, *types)
-    if deps:
-        if len(found) <= len(deps):
-            dep_urns = graph.urns(deps)
-            chosen = [n for n in found if n.urn in dep_urns]
-        else:
-            found_urns = graph.urns(found)
-            chosen = sorted(unique([n for n in deps if n.urn in found_urns]), key=graph.position)
-        if chosen:
-            return tuple(chosen)
-    return found if len(found) <= MAX_NAMED else None
+    if len(found) <= len(deps):
+        dep_urns = graph.urns(deps)
+        return tuple(n for n in found if n.urn in dep_urns)
+    found_urns = graph.urns(found)
+    return tuple(sorted(unique([n for n in deps if n.urn in found_urns]), key=graph.position))
 
 
 def _through_dependencies(graph: StackGraph, holder: Node, prop: str, segments: Sequence[Any],
