@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
+from typing import FrozenSet, Iterator, List, Optional, Tuple
 
 from ...core.arn import parse_arn
 from ...core.graph import Node, StackGraph
 from ...core.props import UNKNOWN, show
 from ...core.rule import HIGH, MANDATORY, Config, StackViolation, stack_rule
 from ...core.types import API_INTEGRATION, API_ROUTE, FUNCTION, HTTP_API, PERMISSION
-from .indexes import Scopes, function_permissions, invokes, scopes
-from .links import MAX_NAMED, Link, by_value, label, link, names
+from .indexes import ScopeWording, Scopes, Unscoped, function_permissions, invokes, scopes
+from .links import MAX_NAMED, Link, by_value, label, link
 
 TARGET_PREFIX = "integrations/"
 EXECUTION_SLASHES = 8
@@ -39,18 +39,14 @@ def route_wiring(graph: StackGraph, config: Config) -> Iterator[StackViolation]:
         yield from _route_violations(graph, route)
     permissions = function_permissions(graph)
     floating = any(invokes(p, APIGATEWAY) for p in permissions.floating)
-    # a permission scoped to none of the APIs whose integrations invoke its function is reported
-    # once, where the first such integration comes, naming the others
-    unscoped: Dict[str, List[Tuple[Node, Node]]] = {}  # function URN -> (integration, its first API)
-    results: List[object] = []
+    found = Unscoped(API_SCOPE)
     for integration in graph.of_type(API_INTEGRATION):
-        results.extend(_integration_violations(graph, integration, floating, unscoped))
-    for item in results:
-        if isinstance(item, StackViolation):
-            yield item
-            continue
-        for permission in _api_scopes(graph, item).permissions:
-            yield StackViolation(permission.urn, _unscoped_message(permission, item, unscoped[item.urn]))
+        _integration_violations(graph, integration, floating, found)
+    yield from found.violations()
+
+
+API_SCOPE = ScopeWording(not_scoped="not scoped to the execution ARN of", nor="to those of the APIs of",
+                         fix="set it to `api.execution_arn` + \"/*/*\"", unit="API")
 
 
 # -- routes ----------------------------------------------------------------------------------------
@@ -120,53 +116,32 @@ def _is_lambda_uri(uri: object) -> bool:
     return arn is not None and arn.service == "lambda"
 
 
-def _integration_violations(graph: StackGraph, integration: Node, floating: bool,
-                            unscoped: Dict[str, List[Tuple[Node, Node]]]) -> Iterator[object]:
+def _integration_violations(graph: StackGraph, integration: Node, floating: bool, found: Unscoped) -> None:
     if integration.get("integrationType") != "AWS_PROXY":
         return
     uri = integration.get("integrationUri")
     functions = link(graph, integration, "integrationUri", FUNCTION)
     if not functions.candidates:
         if _is_lambda_uri(uri):
-            yield StackViolation(integration.urn, (
+            found.add(StackViolation(integration.urn, (
                 f"`integrationUri` {show(uri, 200)} is not a Function of this stack: point it at one "
-                "(`fn.invoke_arn`), so its permission and wiring can be checked and kept."))
+                "(`fn.invoke_arn`), so its permission and wiring can be checked and kept.")))
         return
     apis = link(graph, integration, "apiId", HTTP_API)
     if floating or not apis.settled or not apis.nodes:
         return
     for function in functions.nodes:
-        yield from _permission_violations(graph, integration, function, apis.nodes, unscoped)
+        _permission_violations(graph, integration, function, apis.nodes, found)
 
 
-def _permission_violations(graph: StackGraph, integration: Node, function: Node, apis,
-                           unscoped: Dict[str, List[Tuple[Node, Node]]]) -> Iterator[object]:
-    """A violation, or the function itself the first time none of its permissions is scoped."""
+def _permission_violations(graph: StackGraph, integration: Node, function: Node, apis, found: Unscoped) -> None:
     function_scopes = _api_scopes(graph, function)
     if not function_scopes.permissions:
-        yield StackViolation(integration.urn, (
+        found.add(StackViolation(integration.urn, (
             f"`integrationUri` points at {label(function)}, which has no Permission that lets "
-            f"`{APIGATEWAY}` invoke it: add one with `sourceArn` {label(apis[0])}'s `executionArn` + \"/*/*\"."))
-        return
-    if function_scopes.first_scoped(_api_keys(apis)) is not None:
-        return
-    if function.urn not in unscoped:
-        unscoped[function.urn] = []
-        yield function
-    unscoped[function.urn].append((integration, apis[0]))
-
-
-def _unscoped_message(permission: Node, function: Node, integrations: List[Tuple[Node, Node]]) -> str:
-    source = permission.get("sourceArn")
-    state = "is not set" if source in (None, "") else f"is {show(source)}"
-    integration, api = integrations[0]
-    message = (f"`sourceArn` {state}, not scoped to the execution ARN of {label(api)}, whose "
-               f"{label(integration)} invokes {label(function)}")
-    if len(integrations) == 1:
-        return message + ": set it to `api.execution_arn` + \"/*/*\"."
-    others = names([i for i, _ in integrations[1:]])
-    return (message + f" (nor to those of the APIs of {others}, which invoke it too): set it to "
-            "`api.execution_arn` + \"/*/*\", with one Permission per API.")
+            f"`{APIGATEWAY}` invoke it: add one with `sourceArn` {label(apis[0])}'s `executionArn` + \"/*/*\".")))
+    elif function_scopes.first_scoped(_api_keys(apis)) is None:
+        found.add_unscoped(function, function_scopes.permissions, label(apis[0]), integration)
 
 
 def _api_scopes(graph: StackGraph, function: Node) -> Scopes:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
 from ...core.graph import Node, StackGraph
 from ...core.iam import action_matches
-from ...core.props import UNKNOWN
+from ...core.props import UNKNOWN, show
+from ...core.rule import StackViolation
 from ...core.types import BUCKET_TYPES, EVENT_INVOKE_CONFIG, FUNCTION, PERMISSION
-from .links import link, shared
+from .links import label, link, names, shared
 
 
 @dataclass
@@ -115,6 +116,57 @@ def scopes(graph: StackGraph, function: Node, principal: str,
         candidates = [p for p in function_permissions(graph).of(function) if invokes(p, principal)]
         found = cache[function.urn] = Scopes(candidates, keys_of)
     return found
+
+
+@dataclass(frozen=True)
+class ScopeWording:
+    """How a rule says that a permission is not scoped to what invokes its function."""
+
+    not_scoped: str  # "not the ARN of"
+    nor: str  # "of the buckets of"
+    fix: str  # "set `sourceArn` to that bucket's ARN"
+    unit: str  # "bucket"
+
+
+class Unscoped:
+    """A rule's findings in order, where a permission scoped to none of the notifications or
+    integrations that invoke its function is one finding, placed where the first of them comes
+    and naming the others (not one finding per permission per invoker: that grows as N * N)."""
+
+    def __init__(self, wording: ScopeWording) -> None:
+        self.wording = wording
+        self._found: List[Any] = []
+        self._invokers: Dict[str, List[Tuple[str, Node]]] = {}  # function URN -> (target name, invoker)
+
+    def add(self, violation: StackViolation) -> None:
+        self._found.append(violation)
+
+    def add_unscoped(self, function: Node, permissions: Sequence[Node], target: str, invoker: Node) -> None:
+        invokers = self._invokers.get(function.urn)
+        if invokers is None:
+            invokers = self._invokers[function.urn] = []
+            self._found.append((function, permissions, invokers))
+        invokers.append((target, invoker))
+
+    def violations(self) -> Iterator[StackViolation]:
+        for item in self._found:
+            if isinstance(item, StackViolation):
+                yield item
+                continue
+            function, permissions, invokers = item
+            for permission in permissions:
+                yield StackViolation(permission.urn, self._message(permission, function, invokers))
+
+    def _message(self, permission: Node, function: Node, invokers: List[Tuple[str, Node]]) -> str:
+        source = permission.get("sourceArn")
+        state = "is not set" if source in (None, "") else f"is {show(source)}"
+        target, invoker = invokers[0]
+        said = self.wording
+        message = f"`sourceArn` {state}, {said.not_scoped} {target}, whose {label(invoker)} invokes {label(function)}"
+        if len(invokers) == 1:
+            return f"{message}: {said.fix}."
+        others = names([other for _, other in invokers[1:]])
+        return f"{message} (nor {said.nor} {others}, which invoke it too): {said.fix}, with one Permission per {said.unit}."
 
 
 # -- asynchronous invocation configs ---------------------------------------------------------------

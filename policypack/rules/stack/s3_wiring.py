@@ -22,8 +22,8 @@ from ...core.types import (
     ROLE,
 )
 from .access import YES, AccessIndex, RoleAccess, access_index, find_grant
-from .indexes import Scopes, bucket_attachments, function_permissions, invokes, scopes
-from .links import MAX_NAMED, Link, by_value, label, link, link_each, names, union
+from .indexes import ScopeWording, Scopes, Unscoped, bucket_attachments, function_permissions, invokes, scopes
+from .links import MAX_NAMED, Link, by_value, label, link, link_each, union
 from .patterns import MARKER, trigger_keys
 
 S3 = "s3.amazonaws.com"
@@ -317,53 +317,32 @@ def notification_lambda_permission(graph: StackGraph, config: Config) -> Iterato
     permissions = function_permissions(graph)
     if any(invokes(p, S3) for p in permissions.floating):
         return  # a permission whose function is not known yet may be any destination's
-    # A permission scoped to none of the buckets whose notifications invoke its function is
-    # reported once, where the first such notification comes, naming the others.
-    results: List[Any] = []
-    unscoped: Dict[str, List[Tuple[str, Node]]] = {}  # function URN -> (bucket name, notification)
+    found = Unscoped(S3_SCOPE)
     for notification in graph.of_type(BUCKET_NOTIFICATION):
         buckets = list(_bucket_of(graph, notification).candidates)
         bucket_name = label(buckets[0]) if buckets else f"bucket {show(notification.get('bucket'))}"
         keys = _notification_keys(notification, buckets)
-        for function in union(found for _, found in _lambda_destinations(graph, notification)):
+        for function in union(entry for _, entry in _lambda_destinations(graph, notification)):
             function_scopes = _s3_scopes(graph, function)
             if not function_scopes.permissions:
-                results.append(StackViolation(notification.urn, (
+                found.add(StackViolation(notification.urn, (
                     f"its Lambda destination {label(function)} (`lambdaFunctions`) has no Permission that lets "
                     f"`{S3}` invoke it: add one with `sourceArn` the ARN of {bucket_name} and list "
                     "it in this notification's `depends_on`.")))
                 continue
             first = function_scopes.first_scoped(keys)
             if first is None:
-                if function.urn not in unscoped:
-                    unscoped[function.urn] = []
-                    results.append((function, function_scopes.permissions))
-                unscoped[function.urn].append((bucket_name, notification))
+                found.add_unscoped(function, function_scopes.permissions, bucket_name, notification)
             elif not function_scopes.waited_for(graph, notification, keys):
-                results.append(StackViolation(notification.urn, (
+                found.add(StackViolation(notification.urn, (
                     f"does not depend on {label(first)}, which lets {bucket_name} invoke its Lambda "
                     f"destination {label(function)}: add it to the notification's `depends_on` (S3 checks the "
                     "permission when the notification is created).")))
-    for item in results:
-        if isinstance(item, StackViolation):
-            yield item
-            continue
-        function, candidates = item
-        for permission in candidates:
-            yield StackViolation(permission.urn, _unscoped_message(permission, function, unscoped[function.urn]))
+    yield from found.violations()
 
 
-def _unscoped_message(permission: Node, function: Node, notifications: List[Tuple[str, Node]]) -> str:
-    source = permission.get("sourceArn")
-    state = "is not set" if source in (None, "") else f"is {show(source)}"
-    bucket_name, notification = notifications[0]
-    message = (f"`sourceArn` {state}, not the ARN of {bucket_name}, whose BucketNotification "
-               f"\"{notification.name}\" invokes {label(function)}")
-    if len(notifications) == 1:
-        return message + ": set `sourceArn` to that bucket's ARN."
-    others = names([n for _, n in notifications[1:]])
-    return (message + f" (nor of the buckets of {others}, which invoke it too): set `sourceArn` to that "
-            "bucket's ARN, with one Permission per bucket.")
+S3_SCOPE = ScopeWording(not_scoped="not the ARN of", nor="of the buckets of",
+                        fix="set `sourceArn` to that bucket's ARN", unit="bucket")
 
 
 # -- aws-s3-notification-no-recursion --------------------------------------------------------------
