@@ -6,7 +6,7 @@ from typing import Dict, List
 
 from .core.rule import PackPolicy
 from .rules import apigateway, cloudwatch, iam, kms, lambda_, messaging, naming, outputs, region, s3, ssm
-from .rules.stack import apigateway_wiring, lambda_wiring, monitoring, s3_wiring
+from .rules.stack import apigateway_wiring, lambda_wiring, monitoring, s3_notifications, s3_wiring
 
 RESOURCE_POLICIES: List[PackPolicy] = [
     *lambda_.POLICIES,
@@ -25,6 +25,7 @@ RESOURCE_POLICIES: List[PackPolicy] = [
 STACK_POLICIES: List[PackPolicy] = [
     *lambda_wiring.POLICIES,
     *s3_wiring.POLICIES,
+    *s3_notifications.POLICIES,
     *monitoring.POLICIES,
     *apigateway_wiring.POLICIES,
 ]

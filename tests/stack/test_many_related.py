@@ -16,7 +16,7 @@ from policypack.rules.stack.apigateway_wiring import route_wiring
 from policypack.rules.stack.lambda_wiring import async_failure_destination
 from policypack.rules.stack.links import MAX_NAMED, label, link, listing, names
 from policypack.rules.stack.monitoring import dead_letter_queue_alarm
-from policypack.rules.stack.s3_wiring import notification_lambda_permission, notification_no_recursion
+from policypack.rules.stack.s3_notifications import notification_lambda_permission, notification_no_recursion
 from tests.stack.builders import allow, function, function_arn, policy, queue_arn, res, role, urn
 from tests.support.harness import UNKNOWN_STRING, Violation, analyze_stack
 

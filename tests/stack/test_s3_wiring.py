@@ -12,13 +12,8 @@ from policypack.core.types import (
     ROLE_POLICY,
     ROLE_POLICY_ATTACHMENT,
 )
-from policypack.rules.stack.s3_wiring import (
-    bucket_encryption_kms,
-    bucket_public_access_block,
-    bucket_tls_only,
-    notification_lambda_permission,
-    notification_no_recursion,
-)
+from policypack.rules.stack.s3_notifications import notification_lambda_permission, notification_no_recursion
+from policypack.rules.stack.s3_wiring import bucket_encryption_kms, bucket_public_access_block, bucket_tls_only
 from tests.stack.builders import allow, function, function_arn, policy, res, role, urn
 from tests.support.harness import UNKNOWN_BOOL, UNKNOWN_STRING, Violation, analyze_stack
 
