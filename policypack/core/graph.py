@@ -143,8 +143,8 @@ class StackGraph:
             index: Dict[str, List[Node]] = defaultdict(list)
             for node in self.nodes.values():
                 props = node.props if isinstance(node.props, dict) else {}
-                held = {v for v in (props.get(prop) for prop in IDENTITY_PROPS) if isinstance(v, str) and v}
-                for v in held:
+                held = [v for v in map(props.get, IDENTITY_PROPS) if v and isinstance(v, str)]
+                for v in (dict.fromkeys(held) if len(held) > 1 else held):  # a value two properties hold: once
                     index[v].append(node)
             self._by_value = index
         key = (value, types)

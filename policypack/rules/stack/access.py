@@ -210,7 +210,7 @@ class Evidence:
     pattern: str
 
 
-Target = Tuple[str, Sequence[Token]]  # (service, what the resource part of its ARNs matches)
+Target = Tuple[str, List[Token]]  # (service, what the resource part of its ARNs matches)
 
 
 class ActionGrants:
@@ -257,6 +257,10 @@ class ActionGrants:
 
     def find(self, targets: Optional[Sequence[Target]]) -> Tuple[str, Optional[Evidence]]:
         """`targets` None: on anything (the resource is not known yet)."""
+        if not self.allowing and not self.may_allow:
+            return (MAYBE if self.maybe else NO), None  # no pattern to reach anything with
+        if len(self.allowing) + len(self.may_allow) <= PatternIndex.FEW:
+            return self._find(targets)  # cheaper to answer again than to remember
         key = None if targets is None else tuple((service, tuple(resource)) for service, resource in targets)
         answer = self._answers.get(key)
         if answer is None:
@@ -270,13 +274,13 @@ class ActionGrants:
             return (MAYBE if self.maybe or len(self.may_allow) else NO), None
         best: Optional[Tuple[int, Evidence]] = None
         for service, resource in targets:
-            for order, pattern, (grant, statement) in self.allowing.reaching(service, list(resource)):
+            for order, pattern, (grant, statement) in self.allowing.reaching(service, resource):
                 if best is None or order < best[0]:
                     best = (order, Evidence(grant, statement, pattern))
                 break
         if best is not None:
             return YES, best[1]
-        if self.maybe or any(next(self.may_allow.reaching(service, list(resource)), None) is not None
+        if self.maybe or any(next(self.may_allow.reaching(service, resource), None) is not None
                              for service, resource in targets):
             return MAYBE, None
         return NO, None

@@ -157,8 +157,12 @@ def _source_keys(graph: StackGraph, permission: Node) -> Optional[FrozenSet[Tupl
     if not isinstance(source, str) or not source:
         return frozenset()
     keys = {("execution", source)}  # and under it: an execution ARN holds no "/" (a few, at most)
-    slashes = [i for i, c in enumerate(source) if c == "/"][:EXECUTION_SLASHES]
-    keys.update(("execution", source[:i]) for i in slashes)
+    end = source.find("/")
+    for _ in range(EXECUTION_SLASHES):
+        if end < 0:
+            break
+        keys.add(("execution", source[:end]))
+        end = source.find("/", end + 1)
     part = _api_id_part(source)
     if part is not None:
         keys.add(("id", part))

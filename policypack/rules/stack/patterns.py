@@ -97,13 +97,15 @@ def _literal_prefix(pattern: str) -> str:
     return pattern
 
 
-def _tokens_prefix(tokens: Sequence[Token]) -> str:
-    out = []
-    for token in tokens:
-        if not isinstance(token, str):
-            break
-        out.append(token)
-    return "".join(out)
+def _tokens_prefix(tokens: List[Token]) -> str:
+    """The literal characters before the first wildcard token (searched for in C, not token by token)."""
+    end = len(tokens)
+    for wildcard in (STAR, ONE):
+        try:
+            end = min(end, tokens.index(wildcard, 0, end))
+        except ValueError:
+            pass
+    return "".join(tokens[:end])  # type: ignore[arg-type]
 
 
 class PatternIndex:
@@ -114,44 +116,54 @@ class PatternIndex:
     common when the literal part before the first wildcard of one is a prefix of the other's, so
     patterns are filed by service and by that literal prefix, and a question reads only the files
     its own prefix is compatible with (then checks those exactly, in the order they were added).
+    A few patterns (most roles) are simply read in order: filing them would cost more.
     """
 
+    FEW = 8
+
     def __init__(self) -> None:
-        self._files: Dict[Tuple[str, Optional[str]], Dict[str, List[Tuple[int, str, Any]]]] = {}
+        self._patterns: List[Tuple[int, str, Any]] = []
+        self._files: Optional[Dict[Tuple[str, Optional[str]], Dict[str, List[Tuple[int, str, Any]]]]] = None
         self._sorted: Dict[Tuple[str, Optional[str]], List[str]] = {}
         self._lengths: Dict[Tuple[str, Optional[str]], List[int]] = {}
-        self._count = 0
 
     def __len__(self) -> int:
-        return self._count
+        return len(self._patterns)
 
     def add(self, pattern: str, value: Any) -> None:
-        parts = pattern.split(":", 5)
-        if len(parts) == 6 and parts[0] == "arn":
-            service = parts[2] if not any(c in parts[2] for c in "*?") else None
-            space, prefix = ("arn", service), _literal_prefix(parts[5])
-        else:  # `*`, `arn:aws:s3:*`, ...: compared as a whole (see `arn_pattern_reaches`)
-            space, prefix = ("whole", None), _literal_prefix(pattern)
-        self._files.setdefault(space, {}).setdefault(prefix, []).append((self._count, pattern, value))
-        self._sorted.pop(space, None)
-        self._lengths.pop(space, None)
-        self._count += 1
+        self._patterns.append((len(self._patterns), pattern, value))
+        self._files = None
 
     def reaching(self, service: str, resource: List[Token]) -> Iterator[Tuple[int, str, Any]]:
         """(order added, pattern, value) of every pattern that reaches `service` ARNs whose resource
         part matches `resource` (as `arn_pattern_reaches` decides), in the order they were added."""
-        candidates: List[Tuple[int, str, Any]] = []
-        own = _tokens_prefix(resource)
-        for space in (("arn", service), ("arn", None)):
-            candidates.extend(self._compatible(space, own))
-        candidates.extend(self._compatible(("whole", None), f"arn:aws:{service}:"))
-        candidates.sort(key=lambda entry: entry[0])
+        if len(self._patterns) <= self.FEW:
+            candidates = self._patterns
+        else:
+            own = _tokens_prefix(resource)
+            candidates = [*self._compatible(("arn", service), own), *self._compatible(("arn", None), own),
+                          *self._compatible(("whole", None), f"arn:aws:{service}:")]
+            candidates.sort(key=lambda entry: entry[0])
         for order, pattern, value in candidates:
             if arn_pattern_reaches(pattern, service, resource):
                 yield order, pattern, value
 
+    def _file(self) -> Dict[Tuple[str, Optional[str]], Dict[str, List[Tuple[int, str, Any]]]]:
+        if self._files is None:
+            self._files, self._sorted, self._lengths = {}, {}, {}
+            for entry in self._patterns:
+                pattern = entry[1]
+                parts = pattern.split(":", 5)
+                if len(parts) == 6 and parts[0] == "arn":
+                    service = parts[2] if not any(c in parts[2] for c in "*?") else None
+                    space, prefix = ("arn", service), _literal_prefix(parts[5])
+                else:  # `*`, `arn:aws:s3:*`, ...: compared as a whole (see `arn_pattern_reaches`)
+                    space, prefix = ("whole", None), _literal_prefix(pattern)
+                self._files.setdefault(space, {}).setdefault(prefix, []).append(entry)
+        return self._files
+
     def _compatible(self, space: Tuple[str, Optional[str]], prefix: str) -> List[Tuple[int, str, Any]]:
-        files = self._files.get(space)
+        files = self._file().get(space)
         if not files:
             return []
         found: List[Tuple[int, str, Any]] = []
