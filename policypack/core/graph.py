@@ -51,6 +51,7 @@ class StackGraph:
         self._referenced: Dict[Tuple[str, str, Tuple[str, ...]], Tuple[Node, ...]] = {}
         self._waits_for: Dict[str, FrozenSet[str]] = {}
         self._urn_sets: Dict[int, Tuple[Tuple[Node, ...], FrozenSet[str]]] = {}
+        self.shared: Dict[str, Any] = {}  # the stack rules' own indexes (see rules/stack/links.shared)
 
     # -- building -------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from ...core.iam import action_matches
 from ...core.props import UNKNOWN, show
 from ...core.rule import StackViolation
 from ...core.types import BUCKET_TYPES, EVENT_INVOKE_CONFIG, FUNCTION, PERMISSION
-from .links import label, link, names, shared
+from .links import SHOWN, label, link, names, shared
 
 
 @dataclass
@@ -154,19 +154,18 @@ class Unscoped:
                 yield item
                 continue
             function, permissions, invokers = item
+            said = self.wording
+            target, invoker = invokers[0]
+            whose = f"{said.not_scoped} {target}, whose {label(invoker)} invokes {label(function)}"
+            if len(invokers) == 1:
+                ending = f": {said.fix}."
+            else:  # the same for each permission of the function: worded once
+                others = names([other for _, other in invokers[1:SHOWN + 1]], total=len(invokers) - 1)
+                ending = f" (nor {said.nor} {others}, which invoke it too): {said.fix}, with one Permission per {said.unit}."
             for permission in permissions:
-                yield StackViolation(permission.urn, self._message(permission, function, invokers))
-
-    def _message(self, permission: Node, function: Node, invokers: List[Tuple[str, Node]]) -> str:
-        source = permission.get("sourceArn")
-        state = "is not set" if source in (None, "") else f"is {show(source)}"
-        target, invoker = invokers[0]
-        said = self.wording
-        message = f"`sourceArn` {state}, {said.not_scoped} {target}, whose {label(invoker)} invokes {label(function)}"
-        if len(invokers) == 1:
-            return f"{message}: {said.fix}."
-        others = names([other for _, other in invokers[1:]])
-        return f"{message} (nor {said.nor} {others}, which invoke it too): {said.fix}, with one Permission per {said.unit}."
+                source = permission.get("sourceArn")
+                state = "is not set" if source in (None, "") else f"is {show(source)}"
+                yield StackViolation(permission.urn, f"`sourceArn` {state}, {whose}{ending}")
 
 
 # -- asynchronous invocation configs ---------------------------------------------------------------

@@ -23,7 +23,6 @@ else it is open.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar
 
@@ -164,14 +163,20 @@ def _segments(path: Any) -> List[Any]:
 # -- by value ----------------------------------------------------------------------------------
 
 def by_value(graph: StackGraph, value: Any, *types: str) -> Tuple[Node, ...]:
-    """Resources of `types` that a known ARN / name / ID string identifies (each once)."""
+    """Resources of `types` that a known ARN / name / ID string identifies (each once; a value
+    many resources reference - one function's ARN in a thousand notifications - is read once)."""
     if not isinstance(value, str) or not value:
         return ()
-    for key in identity_keys(value):
-        found = graph.find_by_value(key, *types)
-        if found:
-            return found
-    return ()
+    answers = shared(graph, "by-value", lambda g: {})
+    found = answers.get((value, types))
+    if found is None:
+        found = ()
+        for key in identity_keys(value):
+            found = graph.find_by_value(key, *types)
+            if found:
+                break
+        answers[(value, types)] = found
+    return found
 
 
 def identity_keys(value: str) -> Iterator[str]:
@@ -235,28 +240,24 @@ def label(node: Node) -> str:
     return f'{kind} "{name}"'
 
 
-def listing(items: Sequence[Any], render: Callable[[Any], str] = str, shown: int = SHOWN) -> str:
+def listing(items: Sequence[Any], render: Callable[[Any], str] = str, shown: int = SHOWN,
+            total: Optional[int] = None) -> str:
     """`a, b, c`, or past `shown` items `a, b, c and 1,595 more`: a message names a handful, and
-    renders only those (a list of thousands costs nothing more)."""
+    renders only those (a list of thousands costs nothing more). `total`: how many there are,
+    when `items` holds only the first few."""
     head = ", ".join(render(item) for item in items[:shown])
-    rest = len(items) - shown
+    rest = (len(items) if total is None else total) - shown
     return head if rest <= 0 else f"{head} and {rest:,} more"
 
 
-def names(nodes: Sequence[Node], shown: int = SHOWN) -> str:
+def names(nodes: Sequence[Node], shown: int = SHOWN, total: Optional[int] = None) -> str:
     """The labels of `nodes` for a message, at most `shown` of them (see `listing`)."""
-    return listing(nodes, label, shown)
-
-
-_shared: "weakref.WeakKeyDictionary[StackGraph, Dict[str, Any]]" = weakref.WeakKeyDictionary()
+    return listing(nodes, label, shown, total)
 
 
 def shared(graph: StackGraph, key: str, build: Callable[[StackGraph], T]) -> T:
     """An index computed once per graph and shared by every stack rule of the analysis."""
-    cache = _shared.get(graph)
-    if cache is None:
-        cache = {}
-        _shared[graph] = cache
+    cache = graph.shared
     if key not in cache:
         cache[key] = build(graph)
     return cache[key]

@@ -179,9 +179,8 @@ class PatternIndex:
                 break
             found.extend(files.get(prefix[:length], ()))
         # ... and those that extend it
-        start = bisect.bisect_right(ordered, prefix)
-        for other in ordered[start:]:
-            if not other.startswith(prefix):
+        for position in range(bisect.bisect_right(ordered, prefix), len(ordered)):
+            if not ordered[position].startswith(prefix):
                 break
-            found.extend(files[other])
+            found.extend(files[ordered[position]])
         return found
