@@ -28,7 +28,8 @@ from .rules import (
     ssm,
     stepfunctions,
 )
-from .rules.stack import apigateway_wiring, lambda_wiring, monitoring, s3_wiring, secret_rotation
+from .rules.stack import (apigateway_wiring, lambda_wiring, monitoring, s3_notifications, s3_wiring,
+                          secret_rotation)
 
 RESOURCE_POLICIES: List[PackPolicy] = [
     *lambda_.POLICIES,
@@ -58,6 +59,7 @@ RESOURCE_POLICIES: List[PackPolicy] = [
 STACK_POLICIES: List[PackPolicy] = [
     *lambda_wiring.POLICIES,
     *s3_wiring.POLICIES,
+    *s3_notifications.POLICIES,
     *monitoring.POLICIES,
     *apigateway_wiring.POLICIES,
     *secret_rotation.POLICIES,

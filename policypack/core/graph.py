@@ -12,7 +12,7 @@ import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from .props import get, plain
 
@@ -39,10 +39,19 @@ class StackGraph:
     def __init__(self, nodes: Iterable[Node]) -> None:
         self.nodes: Dict[str, Node] = {}
         self._by_type: Dict[str, List[Node]] = defaultdict(list)
+        self._position: Dict[str, int] = {}
         for node in nodes:
             self.nodes[node.urn] = node
             self._by_type[node.type].append(node)
+            self._position.setdefault(node.urn, len(self._position))
+        # Answers computed once per graph, so that asking the same question again (a value many
+        # resources reference, a property many entries share) costs nothing.
         self._by_value: Optional[Dict[str, List[Node]]] = None
+        self._by_value_typed: Dict[Tuple[str, Tuple[str, ...]], Tuple[Node, ...]] = {}
+        self._referenced: Dict[Tuple[str, str, Tuple[str, ...]], Tuple[Node, ...]] = {}
+        self._waits_for: Dict[str, FrozenSet[str]] = {}
+        self._urn_sets: Dict[int, Tuple[Tuple[Node, ...], FrozenSet[str]]] = {}
+        self.shared: Dict[str, Any] = {}  # the stack rules' own indexes (see rules/stack/links.shared)
 
     # -- building -------------------------------------------------------------------------------
 
@@ -88,34 +97,63 @@ class StackGraph:
             out.extend(self._by_type.get(t, ()))
         return out
 
-    def depends_on(self, node: Node, target_urn: str) -> bool:
-        """`node` waits for `target_urn`: an explicit dependency or a property dependency."""
-        if target_urn in node.dependencies:
-            return True
-        return any(target_urn in urns for urns in node.property_dependencies.values())
+    def position(self, node: Node) -> int:
+        """Where the resource comes in the stack (to keep answers in the stack's order)."""
+        return self._position.get(node.urn, len(self._position))
 
-    def referenced_by_property(self, node: Node, prop: str, *types: str) -> List[Node]:
-        """Resources that `node`'s top-level property `prop` was computed from (preview-safe)."""
-        found = []
-        for urn in node.property_dependencies.get(prop, ()):
-            target = self.nodes.get(urn)
-            if target is not None and (not types or target.type in types):
-                found.append(target)
+    def urns(self, nodes: Tuple[Node, ...]) -> FrozenSet[str]:
+        """The URNs of a tuple this graph answered with, as a set (computed once per tuple)."""
+        entry = self._urn_sets.get(id(nodes))
+        if entry is None or entry[0] is not nodes:
+            entry = self._urn_sets[id(nodes)] = (nodes, frozenset(n.urn for n in nodes))
+        return entry[1]
+
+    def waits_for(self, node: Node) -> FrozenSet[str]:
+        """The URNs `node` waits for: its explicit dependencies and its property dependencies."""
+        found = self._waits_for.get(node.urn)
+        if found is None:
+            urns = set(node.dependencies)
+            for deps in node.property_dependencies.values():
+                urns.update(deps)
+            found = self._waits_for[node.urn] = frozenset(urns)
         return found
 
-    def find_by_value(self, value: Any, *types: str) -> List[Node]:
-        """Resources whose known identity property (arn, id, name, ...) equals `value`."""
+    def depends_on(self, node: Node, target_urn: str) -> bool:
+        """`node` waits for `target_urn`: an explicit dependency or a property dependency."""
+        return target_urn in self.waits_for(node)
+
+    def referenced_by_property(self, node: Node, prop: str, *types: str) -> Tuple[Node, ...]:
+        """Resources that `node`'s top-level property `prop` was computed from (preview-safe).
+
+        The same tuple for the same question: the entries of one list property (a notification's
+        `lambdaFunctions`) share one dependency list and must not each pay for it."""
+        key = (node.urn, prop, types)
+        found = self._referenced.get(key)
+        if found is None:
+            targets = (self.nodes.get(urn) for urn in node.property_dependencies.get(prop, ()))
+            found = self._referenced[key] = tuple(
+                t for t in targets if t is not None and (not types or t.type in types))
+        return found
+
+    def find_by_value(self, value: Any, *types: str) -> Tuple[Node, ...]:
+        """Resources whose known identity property (arn, id, name, ...) equals `value`, each once
+        (a bucket's `id` is its `bucket` name: one resource, not two)."""
         if not isinstance(value, str) or not value:
-            return []
+            return ()
         if self._by_value is None:
             index: Dict[str, List[Node]] = defaultdict(list)
             for node in self.nodes.values():
-                for prop in IDENTITY_PROPS:
-                    v = node.props.get(prop) if isinstance(node.props, dict) else None
-                    if isinstance(v, str) and v:
-                        index[v].append(node)
+                props = node.props if isinstance(node.props, dict) else {}
+                held = [v for v in map(props.get, IDENTITY_PROPS) if v and isinstance(v, str)]
+                for v in (dict.fromkeys(held) if len(held) > 1 else held):  # a value two properties hold: once
+                    index[v].append(node)
             self._by_value = index
-        return [n for n in self._by_value.get(value, []) if not types or n.type in types]
+        key = (value, types)
+        found = self._by_value_typed.get(key)
+        if found is None:
+            found = self._by_value_typed[key] = tuple(
+                n for n in self._by_value.get(value, ()) if not types or n.type in types)
+        return found
 
 
 # -- one graph per analysis -------------------------------------------------------------------

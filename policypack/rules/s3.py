@@ -1,7 +1,7 @@
 """S3 resource rules: notification key filters and object caching headers.
 
-The stack-level S3 rules (encryption, public access block, notification wiring) live in
-`rules/stack/s3_wiring.py`.
+The stack-level S3 rules live in `rules/stack/s3_wiring.py` (encryption, public access block,
+TLS) and `rules/stack/s3_notifications.py` (notification wiring).
 """
 
 from __future__ import annotations

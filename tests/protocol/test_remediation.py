@@ -22,10 +22,12 @@ KMS = "aws-kms-key-rotation-enabled"
 TRACING = "aws-lambda-function-tracing-active"
 RETENTION = "aws-cloudwatch-log-group-retention"
 ALARM = "aws-cloudwatch-alarm-actions"
-REMEDIATING = {KMS: "remediate", TRACING: "remediate", RETENTION: "remediate", ALARM: "remediate"}
+PAB = "aws-s3-bucket-public-access-block"
+REMEDIATING = {KMS: "remediate", TRACING: "remediate", RETENTION: "remediate", ALARM: "remediate", PAB: "remediate"}
 
 KEY, FUNCTION, LOG_GROUP, ALARM_TYPE = ("aws:kms/key:Key", "aws:lambda/function:Function",
                                         "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm")
+BUCKET, BLOCK = "aws:s3/bucket:Bucket", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +124,21 @@ def test_a_policy_without_a_fix_at_level_remediate_is_not_applicable(pack):
     remediations, not_applicable = remediate(pack, FUNCTION, {"runtime": "python3.13"}, config)
     assert remediations == [(TRACING, {"runtime": "python3.13", "tracingConfig": {"mode": "Active"}})]
     assert not_applicable == [("aws-lambda-function-in-vpc", "Policy does not implement remediate")]
+
+
+def test_the_public_access_block_stack_policy_turns_every_flag_on(pack):
+    """A stack policy, remediated where the engine remediates: on the BucketPublicAccessBlock itself."""
+    block = {"bucket": "assets-1a2b3c4", "blockPublicAcls": True, "blockPublicPolicy": False}
+    fixed = {"bucket": "assets-1a2b3c4", "blockPublicAcls": True, "blockPublicPolicy": True,
+             "ignorePublicAcls": True, "restrictPublicBuckets": True}
+    assert remediate(pack, BLOCK, block) == ([(PAB, fixed)], [])
+    assert remediate(pack, BLOCK, fixed) == ([], [])
+    assert remediate(pack, BUCKET, {"bucket": "assets-1a2b3c4"}) == ([], [])  # no block is ever invented
+    pack.configure({})
+    bucket = ResourceState(BUCKET, urn_of(BUCKET, "assets"), "assets", {"bucket": "assets-1a2b3c4"})
+    before = ('`blockPublicPolicy` is false, `ignorePublicAcls` is not set, `restrictPublicBuckets` is not set for '
+              'Bucket "assets": set all four flags to true.')
+    for props, expected in ((block, [before]), (fixed, [])):
+        state = ResourceState(BLOCK, urn_of(BLOCK, "assets-pab"), "assets-pab", props)
+        assert [(d.message, d.urn) for d in pack.analyze_stack([bucket, state]) if d.policy == PAB] == [
+            (message, state.urn) for message in expected]

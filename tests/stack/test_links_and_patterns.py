@@ -40,9 +40,18 @@ def test_identity_keys_of_arns():
 
 def test_known_values_link_by_arn_name_or_id():
     g = graph()
-    assert by_value(g, "arn:aws:lambda:us-west-2:1:function:fn-1a2b3c4", FUNCTION) == [FN]
-    assert by_value(g, "arn:aws:iam::1:role/role-1a2b3c4", ROLE) == [ROLE_NODE]
-    assert by_value(g, "role-1a2b3c4", FUNCTION) == []
+    assert by_value(g, "arn:aws:lambda:us-west-2:1:function:fn-1a2b3c4", FUNCTION) == (FN,)
+    assert by_value(g, "arn:aws:iam::1:role/role-1a2b3c4", ROLE) == (ROLE_NODE,)
+    assert by_value(g, "role-1a2b3c4", FUNCTION) == ()
+
+
+def test_a_value_held_by_several_identity_properties_finds_the_resource_once():
+    bucket = node("aws:s3/bucket:Bucket", "uploads", {"bucket": "uploads-1", "id": "uploads-1",
+                                                      "arn": "arn:aws:s3:::uploads-1"})
+    g = graph(bucket)
+    assert list(g.find_by_value("uploads-1")) == [bucket]
+    assert list(g.find_by_value("uploads-1", "aws:s3/bucket:Bucket")) == [bucket]
+    assert list(by_value(g, "arn:aws:s3:::uploads-1")) == [bucket]
 
 
 def test_unknown_value_follows_the_property_dependencies():

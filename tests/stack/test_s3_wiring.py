@@ -12,13 +12,8 @@ from policypack.core.types import (
     ROLE_POLICY,
     ROLE_POLICY_ATTACHMENT,
 )
-from policypack.rules.stack.s3_wiring import (
-    bucket_encryption_kms,
-    bucket_public_access_block,
-    bucket_tls_only,
-    notification_lambda_permission,
-    notification_no_recursion,
-)
+from policypack.rules.stack.s3_notifications import notification_lambda_permission, notification_no_recursion
+from policypack.rules.stack.s3_wiring import bucket_encryption_kms, bucket_public_access_block, bucket_tls_only
 from tests.stack.builders import allow, function, function_arn, policy, res, role, urn
 from tests.support.harness import UNKNOWN_BOOL, UNKNOWN_STRING, Violation, analyze_stack
 
@@ -163,6 +158,24 @@ def test_public_access_block_of_another_bucket_does_not_count():
             "but nothing in the stack keeps them on, so a change made outside it can turn them off unseen: add one "
             "for it with `blockPublicAcls`, `blockPublicPolicy`, `ignorePublicAcls` and `restrictPublicBuckets` all "
             "true."), urn(BUCKET, "b")),
+    ]
+
+
+def test_bucket_whose_id_is_its_name_is_reported_once():
+    """On real AWS a bucket's `id` is its name: in an update both identity properties hold the value
+    the attached resources reference, and each violation is still reported once (issue 12)."""
+    b = bucket(id="uploads-1a2b3c4")
+    block = attached(BUCKET_PUBLIC_ACCESS_BLOCK, "pab", b, {**FLAGS, "restrictPublicBuckets": False})
+    assert analyze_stack(bucket_public_access_block, [b, block]) == [
+        Violation(PAB, "mandatory", (
+            '`restrictPublicBuckets` is false for Bucket "uploads": set all four flags to true.'),
+            urn(BUCKET_PUBLIC_ACCESS_BLOCK, "pab")),
+    ]
+    assert analyze_stack(bucket_encryption_kms, [b, sse(b, algorithm="AES256")]) == [
+        Violation(KMS, "mandatory", (
+            '`rules[0].applyServerSideEncryptionByDefault.sseAlgorithm` is "AES256" for Bucket "uploads": use '
+            '"aws:kms" with `kmsMasterKeyId` set to a customer-managed KMS key (AES256 is SSE-S3, what S3 applies '
+            "anyway: its keys cannot be scoped or audited per bucket)."), urn(BUCKET_SSE, "uploads-encryption")),
     ]
 
 

@@ -127,15 +127,30 @@ def permission_scope(graph: StackGraph, permission: Node) -> Scope:
 
 # -- integrations that cannot invoke their function -------------------------------------------------
 
-@dataclass
-class _Loose:
-    """An unscoped permission, and the integrations (and their APIs) that rely on it."""
+class _Permissions:
+    """A function's permissions for API Gateway, read once, however many integrations invoke it."""
 
-    permission: Node
-    scope: Scope
+    def __init__(self, graph: StackGraph, function: Node, permissions: Sequence[Node]) -> None:
+        self.scopes = [(p, permission_scope(graph, p)) for p in permissions if invokes(p, APIGATEWAY)]
+        self.undecided = any(s.state == UNDECIDED for _, s in self.scopes)
+        self.scoped = {a.urn for _, s in self.scopes if s.state == SCOPED for a in s.apis}
+        # scoped by an ID no API of the stack holds: maybe one whose ID the stack does not hold either
+        self.unheld = any(s.state == SCOPED and not s.apis and s.api_id for _, s in self.scopes)
+        self.unscoped = [(p, s) for p, s in self.scopes if s.state == UNSCOPED]
+
+    def cover(self, apis: Sequence[Node]) -> bool:
+        if self.undecided or any(a.urn in self.scoped for a in apis):
+            return True
+        return self.unheld and any(not _ids_of(a) for a in apis)
+
+
+@dataclass
+class _Relying:
+    """The integrations (and their APIs) that rely on a function's unscoped permissions."""
+
     function: Node
-    apis: List[Node] = field(default_factory=list)
-    integrations: List[Node] = field(default_factory=list)
+    apis: Dict[str, Node] = field(default_factory=dict)
+    integrations: Dict[str, Node] = field(default_factory=dict)
 
 
 @dataclass
@@ -144,7 +159,7 @@ class _Missing:
 
     function: Node
     api: Node
-    elsewhere: List[Node]  # its permissions for API Gateway, scoped to other APIs
+    elsewhere: str  # its permissions for API Gateway, scoped to other APIs, as a message names them
     integrations: List[Node] = field(default_factory=list)
 
 
@@ -153,37 +168,41 @@ Proxy = Tuple[Node, Node, Sequence[Node]]  # (integration, the function it invok
 
 def permission_violations(graph: StackGraph, proxies: Iterable[Proxy], uri_prop: str) -> Iterator[StackViolation]:
     """One violation per cause: per unscoped permission (naming every integration that relies on
-    it), and per function that an API may not invoke (on its first integration, naming the rest)."""
+    it), and per function that an API may not invoke (on its first integration, naming the rest).
+    Each function's permissions are read once, and each list a message names is rendered once, so
+    the cost grows with the stack whatever its shape (one function behind thousands of APIs)."""
     permissions = function_permissions(graph)
     if any(invokes(p, APIGATEWAY) for p in permissions.floating):
         return  # a permission whose function is not known yet (preview) may be any function's
-    loose: Dict[str, _Loose] = {}
+    of_function: Dict[str, _Permissions] = {}
+    relying: Dict[str, _Relying] = {}
     missing: Dict[Tuple[str, str], _Missing] = {}
-    scope_of: Dict[str, Scope] = {}  # each permission read once, however many integrations share it
+    elsewhere: Dict[str, str] = {}
     for integration, function, apis in proxies:
-        scopes = []
-        for permission in permissions.of(function):
-            if invokes(permission, APIGATEWAY):
-                if permission.urn not in scope_of:
-                    scope_of[permission.urn] = permission_scope(graph, permission)
-                scopes.append((permission, scope_of[permission.urn]))
-        if any(s.state == UNDECIDED or (s.state == SCOPED and s.covers(apis)) for _, s in scopes):
+        own = of_function.get(function.urn)
+        if own is None:
+            own = of_function[function.urn] = _Permissions(graph, function, permissions.of(function))
+        if own.cover(apis):
             continue
-        unscoped = [(p, s) for p, s in scopes if s.state == UNSCOPED]
-        for permission, scope in unscoped:
-            entry = loose.setdefault(permission.urn, _Loose(permission, scope, function))
-            entry.integrations.append(integration)
-            entry.apis.extend(a for a in apis if a not in entry.apis)
-        if not unscoped:
-            key = (function.urn, apis[0].urn)
-            entry_missing = missing.setdefault(key, _Missing(function, apis[0], [p for p, _ in scopes]))
-            entry_missing.integrations.append(integration)
-    for entry in loose.values():
+        if own.unscoped:
+            entry = relying.setdefault(function.urn, _Relying(function))
+            entry.integrations.setdefault(integration.urn, integration)
+            for api in apis:
+                entry.apis.setdefault(api.urn, api)
+            continue
+        key = (function.urn, apis[0].urn)
+        if key not in missing:
+            if function.urn not in elsewhere:
+                elsewhere[function.urn] = listing([p for p, _ in own.scopes]) if own.scopes else ""
+            missing[key] = _Missing(function, apis[0], elsewhere[function.urn])
+        missing[key].integrations.append(integration)
+    for urn, entry in relying.items():
         many = len(entry.integrations) > 1
-        yield StackViolation(entry.permission.urn, (
-            f"`sourceArn` {entry.scope.reason}, not scoped to the execution ARN of {listing(entry.apis)}, whose "
-            f"{listing(entry.integrations)} invoke{'' if many else 's'} {label(entry.function)}: "
-            f"set it to `api.execution_arn` + \"/*/*\"."))
+        apis, integrations = listing(list(entry.apis.values())), listing(list(entry.integrations.values()))
+        for permission, scope in of_function[urn].unscoped:
+            yield StackViolation(permission.urn, (
+                f"`sourceArn` {scope.reason}, not scoped to the execution ARN of {apis}, whose {integrations} "
+                f"invoke{'' if many else 's'} {label(entry.function)}: set it to `api.execution_arn` + \"/*/*\"."))
     for entry in missing.values():
         first, others = entry.integrations[0], entry.integrations[1:]
         also = f" (as {'do' if len(others) > 1 else 'does'} {listing(others)})" if others else ""
@@ -191,7 +210,7 @@ def permission_violations(graph: StackGraph, proxies: Iterable[Proxy], uri_prop:
         if entry.elsewhere:
             yield StackViolation(first.urn, (
                 f"`{uri_prop}` points at {label(entry.function)}{also}, whose Permissions for `{APIGATEWAY}` "
-                f"are scoped to other APIs ({listing(entry.elsewhere)}), so {label(entry.api)} may not invoke it: "
+                f"are scoped to other APIs ({entry.elsewhere}), so {label(entry.api)} may not invoke it: "
                 f"add one with {fix}."))
         else:
             yield StackViolation(first.urn, (

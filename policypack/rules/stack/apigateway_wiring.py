@@ -12,7 +12,7 @@ from ...core.props import UNKNOWN, show
 from ...core.rule import HIGH, MANDATORY, Config, StackViolation, stack_rule
 from ...core.types import API_INTEGRATION, API_ROUTE, FUNCTION, HTTP_API, PERMISSION, REST_API, REST_INTEGRATION
 from .api_permissions import permission_violations
-from .links import Link, by_value, label, link
+from .links import MAX_NAMED, Link, by_value, label, link
 
 TARGET_PREFIX = "integrations/"
 
@@ -77,6 +77,8 @@ def _integrations_of(graph: StackGraph, route: Node, target) -> Optional[List[No
         return []
     integration_id = target[len(TARGET_PREFIX):]
     found = by_value(graph, integration_id, API_INTEGRATION)
+    if len(found) > MAX_NAMED:  # an ID too many integrations hold: only the dependencies can tell
+        return graph.referenced_by_property(route, "target", API_INTEGRATION) or None
     return found or graph.referenced_by_property(route, "target", API_INTEGRATION)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Dict, List
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
 from ...core.graph import Node, StackGraph
 from ...core.iam import action_matches
-from ...core.props import UNKNOWN
+from ...core.props import UNKNOWN, show
+from ...core.rule import StackViolation
 from ...core.types import BUCKET_TYPES, EVENT_INVOKE_CONFIG, FUNCTION, PERMISSION
-from .links import link, shared
+from .links import SHOWN, label, link, names, shared
 
 
 @dataclass
@@ -61,6 +62,110 @@ def invokes(permission: Node, principal: str) -> bool:
     if action is UNKNOWN:
         return True
     return isinstance(action, str) and action_matches(action, "lambda:InvokeFunction")
+
+
+class Scopes:
+    """One function's permissions for one principal, by what their `sourceArn` is scoped to.
+
+    `keys_of(permission)` says where a permission points: a set of keys (an ARN, a bucket's URN,
+    ...), or None when it may point anywhere (unknown in preview). A notification or integration
+    asks with its own keys, so the question costs its keys, not the function's permissions
+    (one function triggered by a thousand buckets has a thousand permissions).
+    """
+
+    def __init__(self, permissions: Sequence[Node], keys_of: Callable[[Node], Optional[FrozenSet[Any]]]) -> None:
+        self.permissions = list(permissions)
+        self._position: Dict[str, int] = {}
+        self._keys: Dict[str, Optional[FrozenSet[Any]]] = {}
+        self._anywhere: List[Node] = []
+        self._by_key: Dict[Any, List[Node]] = defaultdict(list)
+        for permission in self.permissions:
+            if permission.urn in self._position:
+                continue
+            self._position[permission.urn] = len(self._position)
+            keys = self._keys[permission.urn] = keys_of(permission)
+            if keys is None:
+                self._anywhere.append(permission)
+            else:
+                for key in keys:
+                    self._by_key[key].append(permission)
+
+    def scoped(self, permission: Node, keys: FrozenSet[Any]) -> bool:
+        own = self._keys.get(permission.urn, frozenset())
+        return own is None or not own.isdisjoint(keys)
+
+    def first_scoped(self, keys: FrozenSet[Any]) -> Optional[Node]:
+        """The first permission (in the stack's order) scoped to one of `keys`, or None."""
+        heads = self._anywhere[:1] + [self._by_key[k][0] for k in keys if self._by_key.get(k)]
+        return min(heads, key=lambda p: self._position[p.urn]) if heads else None
+
+    def waited_for(self, graph: StackGraph, consumer: Node, keys: FrozenSet[Any]) -> bool:
+        """`consumer` depends on one of the permissions scoped to `keys` (reads the shorter list)."""
+        waits = graph.waits_for(consumer)
+        if len(self.permissions) <= len(waits):
+            return any(p.urn in waits and self.scoped(p, keys) for p in self.permissions)
+        return any(urn in self._position and self.scoped(graph.nodes[urn], keys) for urn in waits)
+
+
+def scopes(graph: StackGraph, function: Node, principal: str,
+           keys_of: Callable[[Node], Optional[FrozenSet[Any]]]) -> Scopes:
+    """The `Scopes` of the permissions that let `principal` invoke `function`, built once per graph."""
+    cache = shared(graph, f"scopes:{principal}", lambda g: {})
+    found = cache.get(function.urn)
+    if found is None:
+        candidates = [p for p in function_permissions(graph).of(function) if invokes(p, principal)]
+        found = cache[function.urn] = Scopes(candidates, keys_of)
+    return found
+
+
+@dataclass(frozen=True)
+class ScopeWording:
+    """How a rule says that a permission is not scoped to what invokes its function."""
+
+    not_scoped: str  # "not the ARN of"
+    nor: str  # "of the buckets of"
+    fix: str  # "set `sourceArn` to that bucket's ARN"
+    unit: str  # "bucket"
+
+
+class Unscoped:
+    """A rule's findings in order, where a permission scoped to none of the notifications or
+    integrations that invoke its function is one finding, placed where the first of them comes
+    and naming the others (not one finding per permission per invoker: that grows as N * N)."""
+
+    def __init__(self, wording: ScopeWording) -> None:
+        self.wording = wording
+        self._found: List[Any] = []
+        self._invokers: Dict[str, List[Tuple[str, Node]]] = {}  # function URN -> (target name, invoker)
+
+    def add(self, violation: StackViolation) -> None:
+        self._found.append(violation)
+
+    def add_unscoped(self, function: Node, permissions: Sequence[Node], target: str, invoker: Node) -> None:
+        invokers = self._invokers.get(function.urn)
+        if invokers is None:
+            invokers = self._invokers[function.urn] = []
+            self._found.append((function, permissions, invokers))
+        invokers.append((target, invoker))
+
+    def violations(self) -> Iterator[StackViolation]:
+        for item in self._found:
+            if isinstance(item, StackViolation):
+                yield item
+                continue
+            function, permissions, invokers = item
+            said = self.wording
+            target, invoker = invokers[0]
+            whose = f"{said.not_scoped} {target}, whose {label(invoker)} invokes {label(function)}"
+            if len(invokers) == 1:
+                ending = f": {said.fix}."
+            else:  # the same for each permission of the function: worded once
+                others = names([other for _, other in invokers[1:SHOWN + 1]], total=len(invokers) - 1)
+                ending = f" (nor {said.nor} {others}, which invoke it too): {said.fix}, with one Permission per {said.unit}."
+            for permission in permissions:
+                source = permission.get("sourceArn")
+                state = "is not set" if source in (None, "") else f"is {show(source)}"
+                yield StackViolation(permission.urn, f"`sourceArn` {state}, {whose}{ending}")
 
 
 # -- asynchronous invocation configs ---------------------------------------------------------------

@@ -22,10 +22,10 @@ from ...core.types import (
     SES_RECEIPT_RULE,
     TOPIC_SUBSCRIPTION,
 )
-from .access import NO, access_index, find_grant
+from .access import NO, Target, access_index, find_grant
 from .indexes import event_invoke_configs, has_failure_destination
-from .links import label, link, link_each, names, shared
-from .patterns import STAR, arn_pattern_reaches, literal
+from .links import MAX_NAMED, label, link, link_each, names, shared, union, unique
+from .patterns import STAR, literal
 
 # -- aws-lambda-async-failure-destination ----------------------------------------------------------
 
@@ -69,14 +69,18 @@ def async_invokers(graph: StackGraph) -> Dict[str, List[Node]]:
         out: Dict[str, Dict[str, Node]] = defaultdict(dict)  # function URN -> {source URN: source}
         for source_type, list_prop, path in ASYNC_SOURCES:
             for source in g.of_type(source_type):
-                found = (link_each(g, source, list_prop, path, FUNCTION) if list_prop
-                         else [(-1, link(g, source, path, FUNCTION))])
-                for index, reference in found:
-                    if not _invokes_asynchronously(source, list_prop, index):
-                        continue
-                    # every function a list property depends on is one of its targets
-                    for function in reference.candidates:
-                        out[function.urn][source.urn] = source
+                if list_prop:
+                    # every function a list property depends on is one of its targets; the entries
+                    # that follow one dependency list share it, read once (`union`)
+                    entries = [reference for index, reference in link_each(g, source, list_prop, path, FUNCTION)
+                               if _invokes_asynchronously(source, list_prop, index)]
+                    functions = union(entries)
+                elif _invokes_asynchronously(source, list_prop, -1):
+                    functions = link(g, source, path, FUNCTION).candidates
+                else:
+                    functions = []
+                for function in functions:
+                    out[function.urn][source.urn] = source
         return {urn: list(sources.values()) for urn, sources in out.items()}
 
     return shared(graph, "async-invokers", build)
@@ -175,14 +179,15 @@ class LogGroups:
                 self.unnamed = True
 
     def of(self, graph: StackGraph, function: Node, name: Optional[str]) -> Optional[List[Node]]:
-        """The function's log groups; None when that cannot be told yet."""
-        found = list(self.by_function.get(function.urn, ()))
-        if name is not None:
-            found += [g for g in self.by_name.get(name, ()) if g not in found]
-        found += [g for g in graph.referenced_by_property(function, "loggingConfig", LOG_GROUP) if g not in found]
+        """The function's log groups; None when that cannot be told yet (or when more log groups
+        than `MAX_NAMED` share its name and no dependency tells which is its own)."""
+        named = self.by_name.get(name, ()) if name is not None else ()
+        ambiguous = len(named) > MAX_NAMED
+        found = unique([*self.by_function.get(function.urn, ()), *(() if ambiguous else named),
+                        *graph.referenced_by_property(function, "loggingConfig", LOG_GROUP)])
         if found:
             return found
-        if self.unnamed or (name is None and self.by_name):
+        if ambiguous or self.unnamed or (name is None and self.by_name):
             return None
         return []
 
@@ -191,15 +196,14 @@ def _log_groups(graph: StackGraph) -> LogGroups:
     return shared(graph, "log-groups", LogGroups)
 
 
-def _log_targets(name: Optional[str], action: str):
-    """Which `Resource` patterns give `action` on the log group `name` (any, if not known)."""
+def _log_targets(name: Optional[str], action: str) -> Optional[List[Target]]:
+    """The ARNs `action` must reach on the log group `name` (None: any, until the name is known)."""
     if name is None:
-        return lambda pattern: True  # decide on the actions alone until the name is known
-    stream = literal(f"log-group:{name}:log-stream:") + [STAR]
-    group = literal(f"log-group:{name}")
+        return None  # decide on the actions alone until the name is known
+    stream = ("logs", literal(f"log-group:{name}:log-stream:") + [STAR])
     if action == "logs:CreateLogStream":
-        return lambda p: arn_pattern_reaches(p, "logs", group) or arn_pattern_reaches(p, "logs", stream)
-    return lambda p: arn_pattern_reaches(p, "logs", stream)
+        return [("logs", literal(f"log-group:{name}")), stream]
+    return [stream]
 
 
 @stack_rule(

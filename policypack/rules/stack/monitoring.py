@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Set
+from typing import Any, Dict, Iterator, List, Set, Tuple
 
 from ...core.graph import Node, StackGraph
 from ...core.props import UNKNOWN, as_list
@@ -24,6 +24,7 @@ class Watched:
     by_target: Dict[str, Set[str]] = field(default_factory=lambda: defaultdict(set))
     floating: Set[str] = field(default_factory=set)  # alarms whose resource is not known (preview)
     elsewhere: Set[str] = field(default_factory=set)  # alarms on a known name no resource has
+    groups_read: Set[Tuple[int, str]] = field(default_factory=set)  # (shared dependency list, metric)
 
     def may_watch(self, target: Node, metric: str, name_known: bool) -> bool:
         own = self.by_target.get(target.urn, set())
@@ -67,8 +68,13 @@ def _watch(graph: StackGraph, out: Watched, alarm: Node, prefix: str, metric_pro
     metric = metric_props.get("metricName")
     metric = metric if isinstance(metric, str) and ns is not UNKNOWN else ANY_METRIC
     found = link(graph, alarm, f"{prefix}dimensions.{dimension}", target_type)
-    for target in found.candidates:
+    for target in found.nodes:
         out.by_target[target.urn].add(metric)
+    # the queries of one metric-math alarm share its dependencies: read them once per metric
+    if found.maybe and (id(found.maybe), metric) not in out.groups_read:
+        out.groups_read.add((id(found.maybe), metric))
+        for target in found.maybe:
+            out.by_target[target.urn].add(metric)
     if found.open or dimensions is UNKNOWN:
         out.floating.add(metric)
     elif not found.candidates:

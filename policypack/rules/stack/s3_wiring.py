@@ -1,28 +1,18 @@
 """Stack rules about S3 buckets and what is attached to them: default encryption, public access
-block, TLS-only bucket policy, and the wiring of bucket notifications to Lambda functions."""
+block, TLS-only bucket policy (the wiring of bucket notifications to Lambda functions is in
+`s3_notifications.py`)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ...core.graph import Node, StackGraph
 from ...core.iam import covers_any, documents_of, parse_document
 from ...core.props import UNKNOWN, get, show
-from ...core.rule import ADVISORY, CRITICAL, HIGH, MANDATORY, MEDIUM, Config, StackViolation, stack_rule
-from ...core.types import (
-    BUCKET_NOTIFICATION,
-    BUCKET_POLICY,
-    BUCKET_PUBLIC_ACCESS_BLOCK,
-    BUCKET_SSE_TYPES,
-    BUCKET_TYPES,
-    FUNCTION,
-    PERMISSION,
-    ROLE,
-)
-from .access import YES, access_index, find_grant
-from .indexes import bucket_attachments, function_permissions, invokes
-from .links import Link, by_value, label, link, link_each, unique
-from .patterns import MARKER, arn_pattern_reaches, trigger_keys
+from ...core.rule import ADVISORY, CRITICAL, HIGH, MANDATORY, MEDIUM, Config, Resource, StackViolation, stack_rule
+from ...core.types import BUCKET_POLICY, BUCKET_PUBLIC_ACCESS_BLOCK, BUCKET_SSE_TYPES, BUCKET_TYPES
+from .indexes import bucket_attachments
+from .links import label
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 AWS_MANAGED_S3_KEY = "alias/aws/s3"
@@ -145,6 +135,13 @@ def _flags_not_true(block: Node) -> List[str]:
     return [f for f in PUBLIC_ACCESS_FLAGS if block.get(f) is not True and block.get(f) is not UNKNOWN]
 
 
+def all_flags_on(resource: Resource, config: Config) -> Optional[Dict[str, Any]]:
+    """Remediation, on a BucketPublicAccessBlock (the engine remediates one resource at a time): every
+    flag that is not true set to true. Nothing is invented for a bucket without a block."""
+    changes = {f: True for f in PUBLIC_ACCESS_FLAGS if get(resource.props, f) is not True}
+    return changes or None
+
+
 @stack_rule(
     name="aws-s3-bucket-public-access-block",
     description="Every bucket has a public access block with all four settings on.",
@@ -160,6 +157,8 @@ def _flags_not_true(block: Node) -> List[str]:
     ),
     url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
     tags=["s3", "public-access", "stack"],
+    fix=all_flags_on,
+    fix_types=[BUCKET_PUBLIC_ACCESS_BLOCK],
 )
 def bucket_public_access_block(graph: StackGraph, config: Config) -> Iterator[StackViolation]:
     blocks = bucket_attachments(graph, BUCKET_PUBLIC_ACCESS_BLOCK)
@@ -251,235 +250,8 @@ def bucket_tls_only(graph: StackGraph, config: Config) -> Iterator[StackViolatio
                 "\"false\": add one (Action `s3:*`, Condition `{\"Bool\": {\"aws:SecureTransport\": \"false\"}}`)."))
 
 
-# -- notifications to Lambda ---------------------------------------------------------------------
-
-def _lambda_destinations(graph: StackGraph, notification: Node) -> List[Tuple[int, Link]]:
-    return link_each(graph, notification, "lambdaFunctions", "lambdaFunctionArn", FUNCTION)
-
-
-def _bucket_of(graph: StackGraph, notification: Node) -> Link:
-    return link(graph, notification, "bucket", *BUCKET_TYPES)
-
-
-def _bucket_arns(notification: Node, buckets: List[Node]) -> List[str]:
-    arns = []
-    for bucket in buckets:
-        if isinstance(bucket.get("arn"), str):
-            arns.append(bucket.get("arn"))
-        if isinstance(bucket.get("bucket"), str):
-            arns.append("arn:aws:s3:::" + bucket.get("bucket"))
-    if not buckets and isinstance(notification.get("bucket"), str):
-        arns.append("arn:aws:s3:::" + notification.get("bucket"))
-    return arns
-
-
-def _scoped_to_bucket(graph: StackGraph, permission: Node, notification: Node, buckets: List[Node]) -> Optional[bool]:
-    """Is the permission's `sourceArn` the notification's bucket? None: cannot tell yet."""
-    source = permission.get("sourceArn")
-    if source is None or source == "":
-        return False
-    if source is UNKNOWN:
-        deps = graph.referenced_by_property(permission, "sourceArn", *BUCKET_TYPES)
-        return True if any(b in deps for b in buckets) else None
-    if not isinstance(source, str):
-        return False
-    if source in _bucket_arns(notification, buckets):
-        return True
-    linked = by_value(graph, source, *BUCKET_TYPES)
-    if linked:
-        return any(b in linked for b in buckets)
-    if not buckets and not isinstance(notification.get("bucket"), str):
-        return None
-    return False
-
-
-@stack_rule(
-    name="aws-s3-notification-lambda-permission",
-    description="S3 may invoke each Lambda destination of a bucket notification, and the notification "
-                "is created after that permission.",
-    resource_types=[BUCKET_NOTIFICATION, PERMISSION, FUNCTION],
-    enforcement_level=MANDATORY,
-    severity=HIGH,
-    remediation_steps=(
-        "For each Lambda destination add `aws.lambda_.Permission(action=\"lambda:InvokeFunction\", "
-        "function=fn.name, principal=\"s3.amazonaws.com\", source_arn=bucket.arn, "
-        "source_account=<account id>)` and create the notification with "
-        "`opts=pulumi.ResourceOptions(depends_on=[permission])`."
-    ),
-    url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html",
-    tags=["s3", "lambda", "events", "stack"],
-)
-def notification_lambda_permission(graph: StackGraph, config: Config) -> Iterator[StackViolation]:
-    permissions = function_permissions(graph)
-    if any(invokes(p, "s3.amazonaws.com") for p in permissions.floating):
-        return  # a permission whose function is not known yet may be any destination's
-    for notification in graph.of_type(BUCKET_NOTIFICATION):
-        bucket_link = _bucket_of(graph, notification)
-        buckets = list(bucket_link.candidates)
-        bucket_name = label(buckets[0]) if buckets else f"bucket {show(notification.get('bucket'))}"
-        functions = unique([f for _, found in _lambda_destinations(graph, notification) for f in found.candidates])
-        for function in functions:
-            yield from _permission_violations(graph, notification, buckets, bucket_name, function,
-                                              [p for p in permissions.of(function) if invokes(p, "s3.amazonaws.com")])
-
-
-def _permission_violations(graph: StackGraph, notification: Node, buckets: List[Node], bucket_name: str,
-                           function: Node, candidates: List[Node]) -> Iterator[StackViolation]:
-    if not candidates:
-        yield StackViolation(notification.urn, (
-            f"its Lambda destination {label(function)} (`lambdaFunctions`) has no Permission that lets "
-            f"`s3.amazonaws.com` invoke it: add one with `sourceArn` the ARN of {bucket_name} and list "
-            "it in this notification's `depends_on`."))
-        return
-    scoped = [p for p in candidates if _scoped_to_bucket(graph, p, notification, buckets) is not False]
-    if not scoped:
-        for permission in candidates:
-            source = permission.get("sourceArn")
-            state = "is not set" if source in (None, "") else f"is {show(source)}"
-            yield StackViolation(permission.urn, (
-                f"`sourceArn` {state}, not the ARN of {bucket_name}, whose BucketNotification "
-                f"\"{notification.name}\" invokes {label(function)}: set `sourceArn` to that bucket's ARN."))
-        return
-    if not any(graph.depends_on(notification, p.urn) for p in scoped):
-        yield StackViolation(notification.urn, (
-            f"does not depend on {label(scoped[0])}, which lets {bucket_name} invoke its Lambda "
-            f"destination {label(function)}: add it to the notification's `depends_on` (S3 checks the "
-            "permission when the notification is created)."))
-
-
-# -- aws-s3-notification-no-recursion --------------------------------------------------------------
-
-WRITE_ANYWHERE = ("/AdministratorAccess", "/AmazonS3FullAccess", "/PowerUserAccess")
-
-
-def _fires_on_writes(events: Any) -> Optional[bool]:
-    if events is UNKNOWN:
-        return None
-    if not isinstance(events, list):
-        return False
-    if any(e is UNKNOWN for e in events):
-        return None
-    return any(isinstance(e, str) and (e.startswith("s3:ObjectCreated") or e == "s3:*") for e in events)
-
-
-def _filter_part(value: Any) -> str:
-    if value is UNKNOWN:
-        return MARKER
-    return value if isinstance(value, str) else ""
-
-
-def _bucket_physical_name(notification: Node, bucket_link: Link) -> Optional[str]:
-    for bucket in bucket_link.nodes:
-        name = bucket.get("bucket")
-        if isinstance(name, str) and name:
-            return name
-    value = notification.get("bucket")
-    if not bucket_link.candidates and isinstance(value, str) and value:
-        return value
-    return None
-
-
-@stack_rule(
-    name="aws-s3-notification-no-recursion",
-    description="A function triggered by a bucket cannot write back into that bucket under keys that "
-                "trigger it again (an endless invocation loop).",
-    resource_types=[BUCKET_NOTIFICATION, FUNCTION, ROLE],
-    enforcement_level=MANDATORY,
-    severity=CRITICAL,
-    remediation_steps=(
-        "Write the function's output to another bucket, or under a prefix / suffix that its trigger's "
-        "`filter_prefix` / `filter_suffix` excludes, and scope the role's `s3:PutObject` statement to "
-        "exactly that place (no `s3:*`, no `*`)."
-    ),
-    url="https://docs.aws.amazon.com/lambda/latest/dg/with-s3-example.html",
-    tags=["s3", "lambda", "events", "cost", "stack"],
-)
-def notification_no_recursion(graph: StackGraph, config: Config) -> Iterator[StackViolation]:
-    access = access_index(graph)
-    reported = set()
-    for notification in graph.of_type(BUCKET_NOTIFICATION):
-        bucket = _bucket_physical_name(notification, _bucket_of(graph, notification))
-        by_function = {}
-        for index, found in _lambda_destinations(graph, notification):
-            for function in found.candidates:
-                by_function.setdefault(function.urn, (function, []))[1].append((index, found))
-        for function, entries in by_function.values():
-            if (function.urn, notification.urn) in reported:
-                continue
-            evidence = _loop(graph, access, notification, bucket, function, entries)
-            if evidence:
-                reported.add((function.urn, notification.urn))
-                yield StackViolation(function.urn, evidence)
-
-
-def _loop(graph: StackGraph, access, notification: Node, bucket: Optional[str], function: Node,
-          entries: List[Tuple[int, Link]]) -> Optional[str]:
-    """A message when the function surely may write where it is triggered, else None.
-
-    In preview, a notification with several Lambda destinations has one dependency list for all
-    of them: a function named only through it loops only if it does under every such entry."""
-    roles = link(graph, function, "role", ROLE).nodes
-    if not roles:
-        return None
-    maybe_messages: List[str] = []
-    for index, found in entries:
-        if index < 0:
-            return None  # `lambdaFunctions` itself is not known yet
-        entry = notification.get(f"lambdaFunctions.{index}")
-        message = _entry_loop(access, roles, notification, bucket, index, entry)
-        if function in found.nodes:
-            if message:
-                return message
-        elif not message:
-            return None
-        else:
-            maybe_messages.append(message)
-    return maybe_messages[0] if maybe_messages else None
-
-
-def _entry_loop(access, roles: Tuple[Node, ...], notification: Node, bucket: Optional[str],
-                index: int, entry: Any) -> Optional[str]:
-    if _fires_on_writes(get(entry, "events")) is not True:
-        return None
-    keys = trigger_keys(bucket, _filter_part(get(entry, "filterPrefix")), _filter_part(get(entry, "filterSuffix")))
-    reason = _write_reason(access, roles, keys)
-    return _loop_message(notification, index, entry, reason) if reason else None
-
-
-def _write_reason(access, roles: Tuple[Node, ...], keys) -> Optional[str]:
-    for role in roles:
-        role_access = access.of(role)
-        for arn in role_access.managed:
-            if arn.endswith(WRITE_ANYWHERE):
-                return f"its role {label(role)} has the AWS-managed policy {show(arn)}"
-        answer, evidence = find_grant(role_access, "s3:PutObject",
-                                      lambda pattern: arn_pattern_reaches(pattern, "s3", keys), sure_only=True)
-        if answer == YES and evidence is not None:
-            statement = evidence.statement
-            if isinstance(statement.actions, tuple):
-                action = show(covers_any(statement.actions, ("s3:PutObject",))[0])
-            else:
-                action = "every action outside its `NotAction`"
-            return (f"{label(evidence.grant.source)} `{evidence.grant.path}` {statement.label} "
-                    f"allows {action} on {show(evidence.pattern)}")
-    return None
-
-
-def _loop_message(notification: Node, index: int, entry: Any, reason: str) -> str:
-    prefix, suffix = get(entry, "filterPrefix"), get(entry, "filterSuffix")
-    where = ", ".join(f"`{key}` {show(value)}" for key, value in (("filterPrefix", prefix), ("filterSuffix", suffix))
-                      if value is UNKNOWN or (isinstance(value, str) and value)) or "no filter"
-    return (
-        f"is triggered by BucketNotification \"{notification.name}\" (`lambdaFunctions[{index}]`, {where}) "
-        f"and may write back into that bucket under keys that trigger it again: {reason}. Write elsewhere "
-        "(another bucket, or a prefix/suffix the filter excludes) and scope `s3:PutObject` to that place."
-    )
-
-
 POLICIES = [
     bucket_encryption_kms,
     bucket_public_access_block,
     bucket_tls_only,
-    notification_lambda_permission,
-    notification_no_recursion,
 ]
