@@ -78,3 +78,13 @@ def test_a_plain_remediation_runs_as_the_sdk_runs_it(tmp_path, server):
         ("tag-it", "tags", "", {"name": "jobs", "tags": {"team": "a", "owner": "platform"}})]
     assert [(n.policy_name, n.reason) for n in response.not_applicable] == [
         ("validate-only", "Policy does not implement remediate")]
+
+
+def test_the_server_answers_every_call_of_the_analyzer_service():
+    """A call the protocol gains and the server does not route would answer UNIMPLEMENTED: fail here first."""
+    from pulumi.runtime.proto import analyzer_pb2 as proto
+
+    from policypack.engine.server import ANALYZER_CALLS
+
+    service = proto.DESCRIPTOR.services_by_name["Analyzer"]
+    assert sorted(ANALYZER_CALLS) == sorted(m.name for m in service.methods)
