@@ -119,6 +119,10 @@ def get(tree: Tree, path: Path, default: Any = None) -> Any:
     Returns `UNKNOWN` as soon as the walk meets an unknown value (the value *may* exist),
     `default` when a step is missing or of the wrong type (the value does not exist).
     """
+    if type(path) is str and "." not in path and not path.isdigit():  # one key: most reads, made cheap
+        if type(tree) is dict:
+            return tree.get(path, default)
+        return UNKNOWN if tree is UNKNOWN else default
     current = tree
     for segment in _segments(path):
         if current is UNKNOWN:
