@@ -31,15 +31,16 @@ class Exemptions:
     def deciding(self, policy: Any, urn: str, name: str, tags: Any) -> Optional[Exemption]:
         """The exemption that decides for `policy` on this resource (None: there is none)."""
         options = self.options(policy)
+        tag = tags.get(model.TAG_PREFIX + policy.name) if isinstance(tags, dict) else None
+        entries = [entry for entry in options.entries if model.matches(entry, urn, name)]
+        if tag is None and not entries:
+            return None  # the common case, on every violation: nothing to date
         today = self._today()
         found: List[Exemption] = []
-        if isinstance(tags, dict):
-            tagged = model.from_tag(policy.name, tags.get(model.TAG_PREFIX + policy.name), options, today)
-            if tagged is not None:
-                found.append(tagged)
-        for entry in options.entries:
-            if model.matches(entry, urn, name):
-                found.append(model.from_config(entry, options, today))
+        tagged = model.from_tag(policy.name, tag, options, today)
+        if tagged is not None:
+            found.append(tagged)
+        found.extend(model.from_config(entry, options, today) for entry in entries)
         return model.deciding(found)
 
     def apply(self, policy: Any, diagnostic: Any, urn: str, name: str, tags: Any) -> Any:
