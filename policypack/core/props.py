@@ -103,12 +103,12 @@ def _raw_list(seq: Any) -> list:
 
 def _segments(path: Path) -> Sequence:
     if isinstance(path, str):
-        return _parsed_path(path)
+        return parsed_path(path)
     return path
 
 
 @functools.lru_cache(maxsize=4096)
-def _parsed_path(path: str) -> tuple:
+def parsed_path(path: str) -> tuple:
     """`a.b.0` -> ("a", "b", 0); rules read the same few paths on every resource."""
     return tuple(int(s) if s.isdigit() else s for s in path.split(".") if s != "")
 

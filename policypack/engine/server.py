@@ -19,6 +19,7 @@ stderr (the engine logs plugin stderr) and the request answers with what was fou
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import sys
@@ -289,6 +290,9 @@ async def _serve(server: AnalyzerServer) -> None:
             loop.add_signal_handler(sig, stopped.set)
         except (NotImplementedError, RuntimeError, ValueError):  # not the main thread (tests)
             pass
+    # what start-up built (policies, modules) lives as long as the process: keep it out of every
+    # later garbage collection, which then scans only what a request allocates
+    gc.freeze()
     sys.stdout.buffer.write(f"{port}\n".encode())
     sys.stdout.flush()
     await stopped.wait()

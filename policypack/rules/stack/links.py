@@ -28,7 +28,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 
 from ...core.arn import parse_arn
 from ...core.graph import Node, StackGraph
-from ...core.props import UNKNOWN
+from ...core.props import UNKNOWN, parsed_path
 
 T = TypeVar("T")
 
@@ -154,10 +154,10 @@ def _leaves(tree: Any, prefix: Tuple[Any, ...]) -> Iterator[Tuple[Tuple[Any, ...
         yield prefix, tree
 
 
-def _segments(path: Any) -> List[Any]:
+def _segments(path: Any) -> Sequence[Any]:
     if isinstance(path, str):
-        return [int(s) if s.isdigit() else s for s in path.split(".") if s]
-    return list(path)
+        return parsed_path(path)  # cached: rules follow the same few paths on every resource
+    return tuple(path)
 
 
 # -- by value ----------------------------------------------------------------------------------
