@@ -19,6 +19,7 @@ stderr (the engine logs plugin stderr) and the request answers with what was fou
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import gc
 import os
 import signal
@@ -223,20 +224,23 @@ def _log_failure(call: str, where: str) -> None:
     sys.stderr.flush()
 
 
-class _Runtime:
-    """The Pulumi runtime settings each worker thread runs with (the servicer's `_configure_runtime_settings`).
+# The `_Runtime` (and its generation) the current context was configured for. The runtime settings are context
+# variables, and grpc's asyncio server runs each request in a copy of the serving context: settings
+# made inside a request are gone with it. So the settings are made once in the context the server is
+# built in (every request inherits them), and, after `ConfigureStack` changes them, in each request.
+_CONFIGURED: contextvars.ContextVar = contextvars.ContextVar("policypack_runtime_generation", default=None)
 
-    The settings are context variables, so each gRPC worker thread needs them set: once per thread,
-    and again after `ConfigureStack` changes them, instead of on every request.
-    """
+
+class _Runtime:
+    """The Pulumi runtime settings requests run with (the servicer's `_configure_runtime_settings`)."""
 
     def __init__(self) -> None:
         self._generation = 0
-        self._local = threading.local()
         self._overrides: Dict[str, Any] = {}
         self._config: Dict[str, str] = {}
         self._lock = threading.Lock()
         stack_config.set_secret_keys(pulumi.runtime.get_config_secret_keys_env())
+        self.ensure()  # in the context the server is built and served in
 
     def stack(self, request: Any) -> None:
         with self._lock:
@@ -250,7 +254,7 @@ class _Runtime:
             self._generation += 1
 
     def ensure(self) -> None:
-        if getattr(self._local, "generation", -1) == self._generation:
+        if _CONFIGURED.get() == (id(self), self._generation):
             return
         with self._lock:
             generation, overrides, config = self._generation, dict(self._overrides), dict(self._config)
@@ -264,7 +268,7 @@ class _Runtime:
         settings.update(overrides)
         if settings:
             pulumi.runtime.configure(pulumi.runtime.Settings(**settings))
-        self._local.generation = generation
+        _CONFIGURED.set((id(self), generation))
 
 
 def serve(server: AnalyzerServer) -> None:

@@ -88,3 +88,29 @@ def test_the_server_answers_every_call_of_the_analyzer_service():
 
     service = proto.DESCRIPTOR.services_by_name["Analyzer"]
     assert sorted(ANALYZER_CALLS) == sorted(m.name for m in service.methods)
+
+
+STACK_READER = '''
+import pulumi
+from policypack.core.rule import ADVISORY, LOW, resource_rule
+from policypack.serving import serve
+
+@resource_rule(name="reads-the-stack", description="d", resource_types=["*"], enforcement_level=ADVISORY,
+               severity=LOW, remediation_steps="r", url="https://example.com")
+def reads_the_stack(resource, config):
+    yield f"stack={pulumi.get_stack()} project={pulumi.get_project()} preview={pulumi.runtime.is_dry_run()}"
+
+serve([reads_the_stack], name="stack-reader", version="1.0.0")
+'''
+
+
+def test_configure_stack_holds_for_every_request_that_follows(tmp_path):
+    """Each request runs in its own copy of the serving context: the settings `ConfigureStack` sends
+    must reach every later request, not only the next one."""
+    key = state("aws:kms/key:Key", "key", {})
+    with PackProcess(write_pack(tmp_path / "reader", STACK_READER), project="shop", stack="prod") as pack:
+        assert [d.message for d in pack.analyze(key)] == ["stack=prod project=shop preview=True"]
+        pack.stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(
+            stack="qa", project="shop2", organization="org", dry_run=False), timeout=10)
+        for _ in range(3):
+            assert [d.message for d in pack.analyze(key)] == ["stack=qa project=shop2 preview=False"]
