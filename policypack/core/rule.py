@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 import traceback
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -50,8 +50,9 @@ class Resource:
     provider_props: Optional[Dict[str, Any]] = None  # the explicit provider's properties, if any
 
 
-@dataclass(frozen=True)
-class StackViolation:
+class StackViolation(NamedTuple):
+    """One violation a stack rule reports (a tuple: a stack may report thousands of them)."""
+
     urn: Optional[str]
     message: str
 

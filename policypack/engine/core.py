@@ -192,20 +192,26 @@ class Evaluator:
         if not self.stack_policies:
             return outcome
         graph = subject.graph
+        nodes = graph.nodes
         finish = self._finisher(subject.secrets)
         with analysis_scope():
             use_graph(graph)  # a plain policy that asks `graph_for(args)` gets the same graph
             for policy, level in self.stack_policies:
                 if isinstance(policy, PackStackPolicy):
-                    found = [Diagnostic(policy.name, level, v.message, v.urn or "", severity_name(policy))
+                    severity = severity_name(policy)
+                    found = [Diagnostic(policy.name, level, v.message, v.urn or "", severity)
                              for v in policy.violations(graph, self.config(policy))]
                 elif subject.sdk_args is not None:
                     found = self._run_sdk(outcome, policy, level, lambda: subject.sdk_args(self.config(policy)), "")
                 else:
                     continue
+                # a stack may report thousands of violations: each costs two lookups here
                 for d in found:
-                    node = graph.get(d.urn)
-                    name, tags = (node.name, node.get("tags")) if node is not None else (name_of_urn(d.urn), None)
+                    node = nodes.get(d.urn)
+                    if node is not None:
+                        name, tags = node.name, node.props.get("tags") if type(node.props) is dict else None
+                    else:
+                        name, tags = name_of_urn(d.urn), None
                     outcome.diagnostics.append(finish(policy, d, d.urn, name, tags))
         return outcome
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ..core.props import UNKNOWN
 from . import model
@@ -19,22 +19,29 @@ class Exemptions:
                  today: Callable[[], date]) -> None:
         self._config_of = config_of
         self._today = today
-        self._options: Dict[str, Options] = {}
+        self._options: Dict[str, Tuple[Options, str]] = {}
 
     def options(self, policy: Any) -> Options:
+        return self._read(policy)[0]
+
+    def _read(self, policy: Any) -> Tuple[Options, str]:
+        """The policy's options and the name of its exemption tag, read once."""
         found = self._options.get(policy.name)
         if found is None:
             defaults = getattr(policy, "config_defaults", {}) or {}
-            found = self._options[policy.name] = Options.of({**defaults, **(self._config_of(policy) or {})})
+            options = Options.of({**defaults, **(self._config_of(policy) or {})})
+            found = self._options[policy.name] = (options, model.TAG_PREFIX + policy.name)
         return found
 
     def deciding(self, policy: Any, urn: str, name: str, tags: Any) -> Optional[Exemption]:
         """The exemption that decides for `policy` on this resource (None: there is none)."""
-        options = self.options(policy)
-        tag = tags.get(model.TAG_PREFIX + policy.name) if isinstance(tags, dict) else None
+        options, tag_name = self._read(policy)
+        tag = tags.get(tag_name) if tags and isinstance(tags, dict) else None
+        if tag is None and not options.entries:
+            return None  # the common case, on every violation (thousands in a stack): nothing to match or date
         entries = [entry for entry in options.entries if model.matches(entry, urn, name)]
         if tag is None and not entries:
-            return None  # the common case, on every violation: nothing to date
+            return None
         today = self._today()
         found: List[Exemption] = []
         tagged = model.from_tag(policy.name, tag, options, today)

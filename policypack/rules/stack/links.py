@@ -54,7 +54,21 @@ NO_LINK = Link()
 
 
 def link(graph: StackGraph, holder: Node, path: Any, *types: str) -> Link:
-    """Follow the reference at `path` (e.g. "deadLetterConfig.targetArn") of `holder` to `types`."""
+    """Follow the reference at `path` (e.g. "deadLetterConfig.targetArn") of `holder` to `types`.
+
+    Answered once per graph: several rules follow the same references (a notification's bucket and
+    destinations, a route's integration)."""
+    answers = graph.shared.get("links")
+    if answers is None:
+        answers = graph.shared["links"] = {}
+    key = (holder.urn, path if isinstance(path, str) else tuple(path), types)
+    found = answers.get(key)
+    if found is None:
+        found = answers[key] = _link(graph, holder, path, types)
+    return found
+
+
+def _link(graph: StackGraph, holder: Node, path: Any, types: Tuple[str, ...]) -> Link:
     segments = _segments(path)
     if not segments or not isinstance(segments[0], str):
         return NO_LINK
