@@ -3,8 +3,10 @@ a graceful stop, and `Remediate` for a plain `pulumi_policy` policy exactly as t
 
 from __future__ import annotations
 
+import asyncio
 import re
 import signal
+import sys
 
 import pulumi_policy
 import pytest
@@ -13,6 +15,7 @@ from pulumi.runtime.proto import analyzer_pb2
 
 from policypack import __version__
 from policypack.engine.requests import analyze_request
+from policypack.engine.server import EVENT_LOOP_ENV, event_loop_runner
 from tests.support.engine import REPO, PackProcess
 
 from .states import state
@@ -37,13 +40,36 @@ def test_plugin_info_handshake_and_cancel_answer_as_the_sdk_does(pack):
     assert pack.stub.Cancel(empty_pb2.Empty(), timeout=10) == empty_pb2.Empty()
 
 
-def test_sigterm_stops_the_server_gracefully():
-    pack = PackProcess()
+@pytest.mark.parametrize("loop", ["uvloop", "asyncio"])
+def test_sigterm_stops_the_server_gracefully(loop):
+    pack = PackProcess(env={EVENT_LOOP_ENV: loop})
     try:
         pack.process.send_signal(signal.SIGTERM)
         assert pack.process.wait(timeout=15) == 0
     finally:
         pack.close()
+
+
+def test_the_server_runs_on_uvloop_where_installed_else_on_asyncio(monkeypatch):
+    import uvloop  # installed with the pack's requirements (not on Windows)
+
+    monkeypatch.delenv(EVENT_LOOP_ENV, raising=False)
+    assert event_loop_runner() is uvloop.run
+    monkeypatch.setenv(EVENT_LOOP_ENV, "asyncio")
+    assert event_loop_runner() is asyncio.run
+    monkeypatch.delenv(EVENT_LOOP_ENV)
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # as if it were not installed: import fails
+    assert event_loop_runner() is asyncio.run
+
+
+def test_both_event_loops_serve_the_same_answers():
+    key = state("aws:kms/key:Key", "key", {"enableKeyRotation": False, "deletionWindowInDays": 30.0})
+    answers = []
+    for loop in ("uvloop", "asyncio"):
+        with PackProcess(env={EVENT_LOOP_ENV: loop}) as pack:
+            answers.append((pack.analyze(key), pack.analyze_stack([key])))
+    assert answers[0] == answers[1]
+    assert [d.policy for d in answers[0][0]] == ["aws-kms-key-rotation-enabled"]
 
 
 PLAIN_REMEDIATION = '''

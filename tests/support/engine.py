@@ -38,11 +38,14 @@ class PackProcess:
     def __init__(self, pack_dir: Path = REPO, *, project: str = "proj", stack: str = "dev",
                  dry_run: bool = True, config: Optional[Mapping[str, Any]] = None,
                  python: str = sys.executable, server: str = "pack",
-                 secret_keys: Iterable[str] = ()) -> None:
-        """`server="sdk"`: the pack served by `pulumi_policy`'s own servicer (the reference)."""
+                 secret_keys: Iterable[str] = (), env: Optional[Mapping[str, str]] = None) -> None:
+        """`server="sdk"`: the pack served by `pulumi_policy`'s own servicer (the reference).
+        `env`: more environment variables for the pack process."""
+        extra_env = dict(env or {})
         self.pack_dir = Path(pack_dir)
         env = dict(os.environ)
         env.pop("AWS_SERVERLESS_GUARD_SERVER", None)
+        env.pop("AWS_SERVERLESS_GUARD_EVENT_LOOP", None)
         if server == "sdk":
             env["AWS_SERVERLESS_GUARD_SERVER"] = "sdk"
         if secret_keys:
@@ -53,6 +56,7 @@ class PackProcess:
             PULUMI_DRY_RUN="true" if dry_run else "false",
             PULUMI_CONFIG=json.dumps(dict(config or {})),
         )
+        env.update(extra_env)
         self.process = subprocess.Popen(
             [python, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(self.pack_dir)],
             cwd=self.pack_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
